@@ -1,0 +1,9 @@
+/**
+ * The libc bindings behind {@link kata.pinning.affinity.ThreadAffinity#linux()}; not exported.
+ *
+ * <p>All {@code java.lang.foreign} code of the project lives here. {@link
+ * kata.pinning.affinity.internal.Libc} holds the downcall handles in the shape jextract would give
+ * them, plus the {@code errno} capture that jextract cannot generate; {@link
+ * kata.pinning.affinity.internal.NativeSupport} decides once whether they may be used.
+ */
+package kata.pinning.affinity.internal;
