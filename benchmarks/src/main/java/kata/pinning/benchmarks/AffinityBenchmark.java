@@ -1,0 +1,73 @@
+package kata.pinning.benchmarks;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import kata.pinning.affinity.LinuxThreads;
+import kata.pinning.affinity.ThreadAffinity;
+import kata.pinning.cpuset.CpuSet;
+import kata.pinning.cpuset.HostCpus;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One {@code sched_setaffinity} or {@code sched_getaffinity} of the benchmark thread itself, through
+ * this library and through JNA; the C peer ({@code src/main/c/affinity_peer.c}) is the floor. Each
+ * set passes the thread's current mask, so nothing changes and every call costs the same. Targets:
+ * library set at most 1.1x C and faster than JNA.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 3, jvmArgsAppend = Suite.NATIVE_ACCESS)
+public class AffinityBenchmark {
+
+    private final ThreadAffinity library = ThreadAffinity.linux();
+    private int tid;
+    private CpuSet mask;
+    private long[] words;
+    private long[] received;
+
+    /** Runs on the benchmark thread itself, before each iteration in case JMH changed threads. */
+    @Setup(Level.Iteration)
+    public void takeThisThread() {
+        tid = LinuxThreads.currentThreadId();
+        mask = library.get(tid);
+        // JNA gets a mask as wide as the library's: the kernel's, from the possible CPUs.
+        int kernelWords = HostCpus.possible().last() / Long.SIZE + 1;
+        words = Arrays.copyOf(mask.toWords(), kernelWords);
+        received = new long[kernelWords];
+    }
+
+    @Benchmark
+    public void librarySet() {
+        library.set(tid, mask);
+    }
+
+    @Benchmark
+    public CpuSet libraryGet() {
+        return library.get(tid);
+    }
+
+    @Benchmark
+    public int jnaSet() {
+        return JnaLibc.sched_setaffinity(tid, (long) words.length * Long.BYTES, words);
+    }
+
+    /** Returns a {@link CpuSet}, as the library's get does, so both do the same work. */
+    @Benchmark
+    public CpuSet jnaGet() {
+        JnaLibc.sched_getaffinity(tid, (long) received.length * Long.BYTES, received);
+        return CpuSet.fromWords(received);
+    }
+}

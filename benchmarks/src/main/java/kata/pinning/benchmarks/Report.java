@@ -1,0 +1,197 @@
+package kata.pinning.benchmarks;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The one table of a run, in Markdown: each benchmark with its N, median, min-max and ratio to its
+ * floor, followed by the issue's targets and whether this run met them.
+ *
+ * <p>Floors: the C peer for the affinity calls, the raw-socket client for a QMP round trip, and for a
+ * pinning check the sum "one raw QMP round trip + N C {@code sched_setaffinity} calls" at the same N.
+ */
+final class Report {
+
+    static final String C_SET = "c.set";
+    static final String C_GET = "c.get";
+
+    private final Map<String, Stats> stats = new LinkedHashMap<>();
+    private final Map<String, Double> counts = new LinkedHashMap<>();
+    private final List<String> rows = new ArrayList<>();
+    private final List<String> targets = new ArrayList<>();
+
+    /** Records the samples of one benchmark; {@code key} is {@code Class.method[@vcpus]} or a C_ key. */
+    void add(String key, Stats samples) {
+        stats.put(key, samples);
+    }
+
+    /** Records a JMH secondary result, such as an auxiliary counter. */
+    void addCount(String key, double value) {
+        counts.put(key, value);
+    }
+
+    String table() {
+        rows.clear();
+        targets.clear();
+        affinity("set", C_SET, "AffinityBenchmark.librarySet", "AffinityBenchmark.jnaSet");
+        affinity("get", C_GET, "AffinityBenchmark.libraryGet", "AffinityBenchmark.jnaGet");
+        cpuset();
+        qmp();
+        pinning();
+
+        StringBuilder out = new StringBuilder();
+        out.append("| benchmark | N | median | min-max | ratio to floor |\n");
+        out.append("|---|---:|---:|---:|---:|\n");
+        rows.forEach(row -> out.append(row).append('\n'));
+        out.append("\nTargets:\n");
+        targets.forEach(target -> out.append("- ").append(target).append('\n'));
+        return out.toString();
+    }
+
+    private void affinity(String op, String cKey, String libraryKey, String jnaKey) {
+        Stats c = stats.get(cKey);
+        if (c == null) {
+            return;
+        }
+        row("affinity " + op + ": C, libc (floor)", "", c, c);
+        Stats library = stats.get(libraryKey);
+        Stats jna = stats.get(jnaKey);
+        if (library != null) {
+            row("affinity " + op + ": kata-pinning (FFM)", "", library, c);
+        }
+        if (jna != null) {
+            row("affinity " + op + ": JNA direct mapping", "", jna, c);
+        }
+        if (op.equals("set") && library != null) {
+            target("affinity set at most 1.1x C", ratio(library, c) <= 1.1, ratioText(library, c) + " C");
+            if (jna != null) {
+                target("affinity set ahead of JNA", library.median() < jna.median(),
+                        format(library.median()) + " vs " + format(jna.median()));
+            }
+        }
+    }
+
+    private void cpuset() {
+        String[][] benchmarks = {
+            {"parseRange", "cpuset parse \"0-8191\""},
+            {"parseSparse", "cpuset parse 4096 single CPUs"},
+            {"union", "cpuset union of two sets"},
+            {"unionOfLists", "cpuset parse two lists + union"},
+        };
+        for (String[] benchmark : benchmarks) {
+            Stats s = stats.get("CpuSetBenchmark." + benchmark[0]);
+            if (s != null) {
+                row(benchmark[1], "8192", s, null);
+            }
+        }
+        Stats union = stats.get("CpuSetBenchmark.union");
+        if (union != null) {
+            target("union of two 8192-CPU sets under 1 µs", union.median() < 1_000, format(union.median()));
+        }
+    }
+
+    private void qmp() {
+        boolean met = true;
+        List<String> ratios = new ArrayList<>();
+        for (int n : vcpuCounts("QmpBenchmark.")) {
+            Stats raw = stats.get("QmpBenchmark.rawSocket@" + n);
+            Stats library = stats.get("QmpBenchmark.library@" + n);
+            if (raw == null) {
+                continue;
+            }
+            row("QMP query-cpus-fast: raw socket (floor)", n, raw, raw);
+            if (library != null) {
+                row("QMP query-cpus-fast: kata-pinning", n, library, raw);
+                met &= ratio(library, raw) <= 1.1;
+                ratios.add(ratioText(library, raw) + " at " + n);
+            }
+        }
+        if (!ratios.isEmpty()) {
+            target("QMP round trip at most 1.1x the raw socket at every N", met, String.join(", ", ratios));
+        }
+    }
+
+    private void pinning() {
+        Stats c = stats.get(C_SET);
+        for (int n : vcpuCounts("PinningBenchmark.")) {
+            Stats raw = stats.get("PinningBenchmark.rawFloor@" + n);
+            Stats check = stats.get("PinningBenchmark.check@" + n);
+            Stats taskset = stats.get("PinningBenchmark.tasksetLoop@" + n);
+            Stats recheck = stats.get("PinningBenchmark.recheck@" + n);
+            Stats floor = raw == null || c == null ? null : raw.plus(c, n);
+            if (floor != null) {
+                row("pinning check: 1 raw QMP round trip + N C calls (floor)", n, floor, floor);
+            }
+            if (check != null) {
+                row("pinning check: kata-pinning", n, check, floor);
+            }
+            if (taskset != null) {
+                row("pinning check: taskset -p -c per thread", n, taskset, floor);
+            }
+            if (recheck != null) {
+                row("re-check, nothing changed: kata-pinning", n, recheck, floor);
+            }
+            Double syscalls = counts.get("PinningBenchmark.recheck@" + n + ":affinitySyscallsPerCheck");
+            if (syscalls != null) {
+                rows.add("| re-check, nothing changed: affinity syscalls per check | " + n + " | "
+                        + String.format(Locale.ROOT, "%.0f", syscalls) + " | | |");
+                if (n == 128) {
+                    target("a re-check where nothing changed makes no affinity syscall", syscalls == 0,
+                            String.format(Locale.ROOT, "%.0f per re-check", syscalls));
+                }
+            }
+            if (n == 128 && check != null && floor != null) {
+                target("pinning check at 128 vCPUs at most 1.3x the floor", ratio(check, floor) <= 1.3,
+                        ratioText(check, floor));
+                if (taskset != null) {
+                    target("pinning check at 128 vCPUs at least 100x faster than a taskset loop",
+                            ratio(taskset, check) >= 100, ratioText(taskset, check) + " faster");
+                }
+            }
+        }
+    }
+
+    private TreeSet<Integer> vcpuCounts(String prefix) {
+        TreeSet<Integer> counts = new TreeSet<>();
+        stats.keySet().stream()
+                .filter(key -> key.startsWith(prefix) && key.contains("@"))
+                .forEach(key -> counts.add(Integer.parseInt(key.substring(key.indexOf('@') + 1))));
+        return counts;
+    }
+
+    private void row(String name, Object n, Stats s, Stats floor) {
+        rows.add("| " + name + " | " + n + " | " + format(s.median()) + " | " + format(s.min()) + " - "
+                + format(s.max()) + " | " + (floor == null ? "" : ratioText(s, floor)) + " |");
+    }
+
+    private void target(String name, boolean met, String measured) {
+        targets.add(name + ": " + measured + " (" + (met ? "met" : "MISSED") + ")");
+    }
+
+    private static double ratio(Stats s, Stats floor) {
+        return s.median() / floor.median();
+    }
+
+    private static String ratioText(Stats s, Stats floor) {
+        double ratio = ratio(s, floor);
+        return String.format(Locale.ROOT, ratio >= 100 ? "%.0fx" : "%.2fx", ratio);
+    }
+
+    /** Nanoseconds in the unit that keeps 3 significant digits readable. */
+    static String format(double nanos) {
+        if (nanos < 1_000) {
+            return String.format(Locale.ROOT, "%.0f ns", nanos);
+        }
+        if (nanos < 1_000_000) {
+            return String.format(Locale.ROOT, "%.2f µs", nanos / 1e3);
+        }
+        if (nanos < 1_000_000_000) {
+            return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+    }
+}
