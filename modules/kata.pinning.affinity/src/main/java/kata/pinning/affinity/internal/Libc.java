@@ -16,10 +16,13 @@ import java.lang.invoke.VarHandle;
 import java.util.List;
 
 /**
- * Hand-written bindings to three libc functions of {@code <sched.h>} (glibc 2.30+, musl 1.2.2+):
+ * Hand-written bindings to three libc functions, as glibc (2.30 or later) declares them with
+ * {@code _GNU_SOURCE}:
  * <pre>
+ * // &lt;sched.h&gt;
  * int   sched_getaffinity(pid_t pid, size_t cpusetsize, cpu_set_t *mask);
  * int   sched_setaffinity(pid_t pid, size_t cpusetsize, const cpu_set_t *mask);
+ * // &lt;unistd.h&gt;
  * pid_t gettid(void);
  * </pre>
  *

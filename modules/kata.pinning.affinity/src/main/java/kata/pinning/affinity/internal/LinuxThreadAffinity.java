@@ -116,6 +116,11 @@ public final class LinuxThreadAffinity implements ThreadAffinity {
         }
     }
 
+    /** {@return the mask size, in 64-bit words, the next get will try first} */
+    int getMaskWords() {
+        return getWords;
+    }
+
     @Override
     public String toString() {
         return "LinuxThreadAffinity[mask words: " + kernelWords + "]";

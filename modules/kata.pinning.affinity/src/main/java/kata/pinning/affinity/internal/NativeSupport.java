@@ -35,9 +35,18 @@ public final class NativeSupport {
      */
     public static void requireAvailable() {
         Verdict.REASON.ifPresent(reason -> {
-            throw new UnsupportedOperationException("Linux thread affinity is unavailable: " + reason
-                    + " (it needs Linux on a 64-bit CPU and " + flag() + ")");
+            throw unavailable(reason);
         });
+    }
+
+    /** {@return the exception for a reason from {@link #unavailableReason()}} */
+    static UnsupportedOperationException unavailable(String reason) {
+        return new UnsupportedOperationException("Linux thread affinity is unavailable: " + reason);
+    }
+
+    /** {@return {@code fact} followed by what the bindings need, naming the flag for this module} */
+    static String explain(String fact) {
+        return fact + "; thread affinity needs Linux on a 64-bit CPU and the JVM option " + flag();
     }
 
     /** {@return the JVM option that grants this module native access} */
@@ -47,14 +56,17 @@ public final class NativeSupport {
     }
 
     private static Optional<String> probe() {
-        Optional<String> refusal = refusal(System.getProperty("os.name", "unknown"),
-                NativeSupport.class.getModule().isNativeAccessEnabled(), flag());
-        if (refusal.isPresent()) {
-            return refusal;
-        }
+        boolean nativeAccess = NativeSupport.class.getModule().isNativeAccessEnabled();
+        return refusal(System.getProperty("os.name", "unknown"), nativeAccess)
+                .or(NativeSupport::linkFailure)
+                .map(NativeSupport::explain);
+    }
+
+    private static Optional<String> linkFailure() {
         try {
-            if (Libc.sizeOfSizeT() != Long.BYTES) {
-                return Optional.of("size_t is " + Libc.sizeOfSizeT() + " bytes, not 8");
+            long sizeT = Libc.sizeOfSizeT();
+            if (sizeT != Long.BYTES) {
+                return Optional.of("size_t is " + sizeT + " bytes, not 8");
             }
             Libc.linkAll();
             return Optional.empty();
@@ -71,15 +83,14 @@ public final class NativeSupport {
      *
      * @param osName the {@code os.name} system property
      * @param nativeAccessEnabled whether this module may call restricted methods
-     * @param flag the option that would grant it native access
      * @return why the bindings cannot be used, or empty if linking them may be tried
      */
-    static Optional<String> refusal(String osName, boolean nativeAccessEnabled, String flag) {
+    static Optional<String> refusal(String osName, boolean nativeAccessEnabled) {
         if (!osName.equals("Linux")) {
-            return Optional.of("the operating system is " + osName + ", not Linux");
+            return Optional.of("the operating system is " + osName);
         }
         if (!nativeAccessEnabled) {
-            return Optional.of("native access is not enabled; start java with " + flag);
+            return Optional.of("native access is not enabled");
         }
         return Optional.empty();
     }
