@@ -1,0 +1,294 @@
+package kata.pinning.qmp;
+
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import kata.pinning.qmp.internal.Json;
+import kata.pinning.qmp.internal.Session;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A client for the QEMU Machine Protocol over a UNIX domain socket, meant to stay open for the
+ * life of a VM.
+ *
+ * <pre>{@code
+ * try (QmpClient qmp = QmpClient.connect(Path.of("/run/vm/qmp.sock"), Duration.ofSeconds(5))) {
+ *     for (CpuInfoFast cpu : qmp.queryCpusFast()) {
+ *         System.out.println("vCPU " + cpu.cpuIndex() + " runs on host thread " + cpu.threadId());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> Any number of threads, platform or virtual, may call one client at once.
+ * Each command carries its own {@code id}, and a reader thread hands each reply to the caller that
+ * sent that id; events, which QEMU interleaves with replies, never count as replies. Interrupting
+ * a caller ends only its own wait.
+ *
+ * <p><b>Timeouts and failures.</b> Every command has a deadline ({@link #DEFAULT_TIMEOUT} unless
+ * given). When a deadline passes, the peer sends something that breaks the protocol, or the peer
+ * closes the socket, the client closes the connection and releases every waiting caller: see
+ * {@link QmpTimeoutException}, {@link QmpProtocolException} and
+ * {@link QmpConnectionClosedException}. An error reply from QEMU is a {@link QmpCommandException}
+ * and leaves the connection open. No message may exceed {@link #MAX_LINE_BYTES}.
+ *
+ * <p><b>Events</b> go to listeners, called on the reader thread in arrival order, and into a buffer
+ * of the newest {@link #EVENT_BUFFER_CAPACITY} events, from which {@link #awaitEvent} takes them.
+ *
+ * <p>Logs go to the {@link System.Logger} named {@code kata.pinning.qmp}: every message sent and
+ * received at DEBUG, failures at WARNING.
+ *
+ * @since 0.1
+ */
+public final class QmpClient implements AutoCloseable {
+
+    /** The time limit of commands called without one: 10 seconds. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * The largest message accepted from QEMU, 1 MiB, without its line end. QEMU's replies for a VM
+     * with hundreds of vCPUs stay far below it; a peer that sends more is cut off rather than
+     * making the client allocate without bound.
+     */
+    public static final int MAX_LINE_BYTES = 1024 * 1024;
+
+    /** How many unclaimed events the client keeps for {@link #awaitEvent}; older ones are dropped. */
+    public static final int EVENT_BUFFER_CAPACITY = 256;
+
+    private static final TypeReference<List<CpuInfoFast>> CPU_INFO_LIST = new TypeReference<>() { };
+    private static final TypeReference<List<HotpluggableCpu>> HOTPLUGGABLE_LIST = new TypeReference<>() { };
+
+    private final Session session;
+    private final Path socket;
+    private final QmpGreeting greeting;
+
+    private QmpClient(Session session, Path socket, QmpGreeting greeting) {
+        this.session = session;
+        this.socket = socket;
+        this.greeting = greeting;
+    }
+
+    /**
+     * Connects to QEMU's QMP socket, reads the greeting and enables commands
+     * ({@code qmp_capabilities}). While the socket file is missing or refuses connections, it
+     * retries until the timeout, since QEMU may not have created it yet.
+     *
+     * @param socket         the path of the QMP socket ({@code -qmp unix:PATH,server=on,wait=off})
+     * @param connectTimeout the time allowed for connecting, the greeting and {@code qmp_capabilities} together
+     * @return a connected client; close it when done
+     * @throws QmpTimeoutException          if that does not finish in time; after failed connection
+     *                                      attempts its cause is the last one's error
+     * @throws QmpProtocolException         if the peer's first message is not a well-formed greeting
+     * @throws QmpConnectionClosedException if the peer closed the connection during the handshake
+     * @throws QmpException                 if the socket exists but refuses us for another reason
+     *                                      (such as permissions), or the thread is interrupted
+     * @throws IllegalArgumentException     if {@code connectTimeout} is not positive
+     */
+    public static QmpClient connect(Path socket, Duration connectTimeout) throws QmpException {
+        Objects.requireNonNull(socket, "socket");
+        requirePositive(connectTimeout, "connectTimeout");
+        long deadline = System.nanoTime() + connectTimeout.toNanos();
+        SocketChannel channel = Session.connect(socket, deadline, connectTimeout);
+        Session session = Session.start(channel, socket.toString(), MAX_LINE_BYTES, EVENT_BUFFER_CAPACITY);
+        JsonNode qmp = session.handshake(deadline, connectTimeout);
+        try {
+            return new QmpClient(session, socket, parseGreeting(qmp));
+        } catch (QmpProtocolException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    private static QmpGreeting parseGreeting(JsonNode qmp) throws QmpProtocolException {
+        JsonNode version = qmp.path("version").path("qemu");
+        JsonNode capabilities = qmp.path("capabilities");
+        boolean wellFormed = isInt(version.path("major")) && isInt(version.path("minor")) && isInt(version.path("micro"))
+                && capabilities.isArray() && capabilities.valueStream().allMatch(JsonNode::isString);
+        if (!wellFormed) {
+            throw new QmpProtocolException("malformed QMP greeting: " + Json.excerpt(qmp));
+        }
+        try {
+            return new QmpGreeting(version.get("major").intValue(), version.get("minor").intValue(),
+                    version.get("micro").intValue(), qmp.path("version").path("package").asString(""),
+                    capabilities.valueStream().map(JsonNode::stringValue).toList());
+        } catch (IllegalArgumentException e) { // a negative version number
+            throw new QmpProtocolException("malformed QMP greeting (" + e.getMessage() + "): " + Json.excerpt(qmp), e);
+        }
+    }
+
+    private static boolean isInt(JsonNode node) {
+        return node.isIntegralNumber() && node.canConvertToInt();
+    }
+
+    /** {@return what QEMU announced when this connection opened} */
+    public QmpGreeting greeting() {
+        return greeting;
+    }
+
+    /**
+     * Lists the vCPUs with their host threads ({@code query-cpus-fast}), in QEMU's order, which is
+     * by {@link CpuInfoFast#cpuIndex()}.
+     *
+     * @return an unmodifiable list, one entry per plugged vCPU
+     * @throws QmpProtocolException if the result lacks a required field; the connection stays open
+     * @throws QmpException         as {@link #execute(String, Map, Duration)}
+     */
+    public List<CpuInfoFast> queryCpusFast() throws QmpException {
+        return List.copyOf(query("query-cpus-fast", CPU_INFO_LIST));
+    }
+
+    /**
+     * Lists the vCPU slots, plugged and free ({@code query-hotpluggable-cpus}), in QEMU's order.
+     * It needs {@code -smp N,maxcpus=M}; without it QEMU answers with an error.
+     *
+     * @return an unmodifiable list, one entry per slot
+     * @throws QmpProtocolException if the result lacks a required field; the connection stays open
+     * @throws QmpException         as {@link #execute(String, Map, Duration)}
+     */
+    public List<HotpluggableCpu> queryHotpluggableCpus() throws QmpException {
+        return List.copyOf(query("query-hotpluggable-cpus", HOTPLUGGABLE_LIST));
+    }
+
+    /**
+     * Reads the VM's run state ({@code query-status}).
+     *
+     * @return the status
+     * @throws QmpProtocolException if the result lacks a required field; the connection stays open
+     * @throws QmpException         as {@link #execute(String, Map, Duration)}
+     */
+    public QmpStatus queryStatus() throws QmpException {
+        return query("query-status", new TypeReference<>() { });
+    }
+
+    private <T> T query(String command, TypeReference<T> type) throws QmpException {
+        JsonNode result = execute(command, Map.of());
+        try {
+            return Json.MAPPER.treeToValue(result, type);
+        } catch (JacksonException e) {
+            throw new QmpProtocolException("unexpected result of '" + command + "' (" + e.getOriginalMessage() + "): "
+                    + Json.excerpt(result), e);
+        }
+    }
+
+    /**
+     * Runs a command with the {@link #DEFAULT_TIMEOUT}.
+     *
+     * @param command   the command, such as {@code device_add}
+     * @param arguments its arguments, encoded with Jackson; empty for none
+     * @return the reply's {@code return} value, often an empty object
+     * @throws QmpException as {@link #execute(String, Map, Duration)}
+     */
+    public JsonNode execute(String command, Map<String, ?> arguments) throws QmpException {
+        return execute(command, arguments, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Runs a command and waits for its reply.
+     *
+     * @param command   the command, such as {@code device_add}
+     * @param arguments its arguments, encoded with Jackson; empty for none
+     * @param timeout   how long to wait for the reply
+     * @return the reply's {@code return} value, often an empty object
+     * @throws QmpCommandException          if QEMU answered with an error; the connection stays open
+     * @throws QmpTimeoutException          if no reply came in time; the connection is then closed
+     * @throws QmpConnectionClosedException if the connection is closed or closes while waiting;
+     *                                      its cause says why
+     * @throws QmpException                 if the calling thread is interrupted while waiting; its
+     *                                      interrupt status is set again, the connection stays open,
+     *                                      and the late reply is dropped
+     * @throws IllegalArgumentException     if {@code command} is blank, {@code timeout} is not
+     *                                      positive, or Jackson cannot encode {@code arguments}
+     */
+    public JsonNode execute(String command, Map<String, ?> arguments, Duration timeout) throws QmpException {
+        if (command.isBlank()) {
+            throw new IllegalArgumentException("QMP command name must not be blank");
+        }
+        Objects.requireNonNull(arguments, "arguments");
+        requirePositive(timeout, "timeout");
+        ObjectNode encoded;
+        try {
+            encoded = arguments.isEmpty() ? null : Json.MAPPER.valueToTree(arguments);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("cannot encode the arguments of '" + command + "' as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        return session.execute(command, encoded, timeout);
+    }
+
+    /**
+     * Registers a listener for every event that arrives from now on. Listeners run on the reader
+     * thread, one after another: they must return quickly and must not wait for a reply of this
+     * client, or replies stall until their deadlines pass. An exception from a listener is logged
+     * and does not reach the others.
+     *
+     * @param listener called once per event
+     */
+    public void addEventListener(Consumer<QmpEvent> listener) {
+        session.addEventListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Unregisters a listener.
+     *
+     * @param listener a listener given to {@link #addEventListener}
+     * @return whether it was registered
+     */
+    public boolean removeEventListener(Consumer<QmpEvent> listener) {
+        return session.removeEventListener(listener);
+    }
+
+    /**
+     * Takes the oldest buffered event with this name, waiting up to {@code timeout} for one to
+     * arrive. Events that arrived before the call count, so an event QEMU sends before the reply
+     * that causes it (such as {@code SHUTDOWN} before the reply to {@code quit}) is not missed.
+     * Events buffered before the connection closed can still be taken after it closed.
+     *
+     * @param name    the event name, such as {@code SHUTDOWN}
+     * @param timeout how long to wait
+     * @return the event, now removed from the buffer
+     * @throws QmpTimeoutException          if none arrived in time; unlike a command's timeout,
+     *                                      this leaves the connection open
+     * @throws QmpConnectionClosedException if the connection closed and no such event is buffered
+     * @throws QmpException                 if the thread is interrupted while waiting
+     * @throws IllegalArgumentException     if {@code name} is blank or {@code timeout} is not positive
+     */
+    public QmpEvent awaitEvent(String name, Duration timeout) throws QmpException {
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("event name must not be blank");
+        }
+        requirePositive(timeout, "timeout");
+        return session.awaitEvent(name, timeout);
+    }
+
+    /** {@return whether the connection is open; once closed it stays closed} */
+    public boolean isOpen() {
+        return session.isOpen();
+    }
+
+    /**
+     * Closes the connection, releasing every waiting caller with a
+     * {@link QmpConnectionClosedException}, and waits briefly for the client's threads to end.
+     * QEMU keeps running. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    @Override
+    public String toString() {
+        return "QmpClient[" + socket + ", QEMU " + greeting.version() + (isOpen() ? "" : ", closed") + "]";
+    }
+
+    private static void requirePositive(Duration duration, String name) {
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + duration);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package kata.pinning.qmp.internal;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import kata.pinning.qmp.QmpEvent;
+import kata.pinning.qmp.QmpException;
+import kata.pinning.qmp.QmpTimeoutException;
+
+/**
+ * Delivers events to listeners and keeps the newest ones in a bounded buffer for
+ * {@link #await}. {@link #publish} never blocks on a waiter, so a slow consumer cannot stall the
+ * reader thread; when the buffer is full the oldest event is dropped.
+ */
+final class EventHub {
+
+    private static final System.Logger LOG = System.getLogger("kata.pinning.qmp");
+
+    private final int capacity;
+    private final List<Consumer<QmpEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock(); // not synchronized: virtual threads wait here
+    private final Condition arrived = lock.newCondition();
+    private final ArrayDeque<QmpEvent> buffer;
+    private long dropped;
+    private boolean closed;
+
+    EventHub(int capacity) {
+        this.capacity = capacity;
+        this.buffer = new ArrayDeque<>(capacity);
+    }
+
+    void addListener(Consumer<QmpEvent> listener) {
+        listeners.add(listener);
+    }
+
+    boolean removeListener(Consumer<QmpEvent> listener) {
+        return listeners.remove(listener);
+    }
+
+    /** Buffers the event, wakes waiters, then calls each listener on this (the reader) thread. */
+    void publish(QmpEvent event) {
+        lock.lock();
+        try {
+            if (buffer.size() == capacity) {
+                buffer.removeFirst();
+                if (dropped++ == 0) {
+                    LOG.log(Level.WARNING, "QMP event buffer full ({0} events); dropping the oldest ones", capacity);
+                }
+            }
+            buffer.addLast(event);
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Consumer<QmpEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "QMP event listener " + listener + " failed on " + event.name(), e);
+            }
+        }
+    }
+
+    /**
+     * Removes and returns the oldest buffered event with this name, waiting for one if needed.
+     * Events buffered before the connection closed can still be taken after it.
+     *
+     * @param closedError makes the exception for a closed connection, given what was awaited
+     */
+    QmpEvent await(String name, Duration timeout, Function<String, QmpException> closedError) throws QmpException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                for (Iterator<QmpEvent> it = buffer.iterator(); it.hasNext(); ) {
+                    QmpEvent event = it.next();
+                    if (event.name().equals(name)) {
+                        it.remove();
+                        return event;
+                    }
+                }
+                if (closed) {
+                    throw closedError.apply("event " + name);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new QmpTimeoutException("no QMP event " + name + " within " + timeout, timeout);
+                }
+                arrived.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QmpException("interrupted while waiting for QMP event " + name, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every waiter; from now on a waiter that finds no matching event fails. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package kata.pinning.qmp.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The module's one Jackson mapper, and the quoting of bad input in error messages. */
+public final class Json {
+
+    /** Thread-safe once built; shared by every session. Unknown properties are ignored per record. */
+    public static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    /** The most characters of bad input that an error message quotes. */
+    static final int EXCERPT_CHARS = 120;
+
+    private Json() {
+    }
+
+    /**
+     * Quotes the start of some bytes for an error message: decoded as UTF-8, at most
+     * {@value #EXCERPT_CHARS} characters, control characters escaped, {@code ...} if cut.
+     *
+     * @param bytes  the input
+     * @param length how many bytes of {@code bytes} are input
+     * @return the excerpt in double quotes
+     */
+    public static String excerpt(byte[] bytes, int length) {
+        // Decoding at most 4 bytes per character keeps this cheap for a 1 MiB line.
+        String text = new String(bytes, 0, Math.min(length, EXCERPT_CHARS * 4), StandardCharsets.UTF_8);
+        boolean cut = text.codePointCount(0, text.length()) > EXCERPT_CHARS || length > EXCERPT_CHARS * 4;
+        StringBuilder out = new StringBuilder(EXCERPT_CHARS + 8).append('"');
+        text.codePoints().limit(EXCERPT_CHARS).forEach(c -> {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append((char) c);
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.append(cut ? "\"..." : "\"").toString();
+    }
+
+    /**
+     * Quotes the start of a JSON value for an error message, as {@link #excerpt(byte[], int)}.
+     *
+     * @param node the value
+     * @return the excerpt in double quotes
+     */
+    public static String excerpt(JsonNode node) {
+        byte[] bytes = node.toString().getBytes(StandardCharsets.UTF_8);
+        return excerpt(bytes, bytes.length);
+    }
+
+    /**
+     * Reads a QMP timestamp, {@code {"seconds": s, "microseconds": us}}.
+     *
+     * @param timestamp the timestamp object, or a missing node
+     * @return the instant, or {@link Instant#EPOCH} if {@code timestamp} is not an object
+     */
+    static Instant instant(JsonNode timestamp) {
+        if (!timestamp.isObject()) {
+            return Instant.EPOCH;
+        }
+        return Instant.ofEpochSecond(timestamp.path("seconds").asLong(0), timestamp.path("microseconds").asLong(0) * 1000);
+    }
+}
