@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * controller depends on the host: on a hybrid host cpuset is bound to the v1 hierarchy, so the
  * cpuset writes are tested for real only where cgroup2 lists cpuset (and otherwise against a
  * mimic tree in {@link V2AgainstMimicTreeTest}); moving processes and removing cgroups need no
- * controller and are tested here on every host.
+ * controller and are tested here on every host. A fresh {@code mount -t cgroup2} in a private mount
+ * namespace would not help: it shows the same single hierarchy, with the same controllers.
  */
 class V2OnRealCgroup2Test {
 
