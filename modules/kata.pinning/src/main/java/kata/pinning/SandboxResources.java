@@ -1,0 +1,301 @@
+package kata.pinning;
+
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import kata.pinning.affinity.ThreadAffinity;
+import kata.pinning.cgroup.SandboxCgroup;
+import kata.pinning.config.CgroupConfig;
+import kata.pinning.config.PodConfig;
+import kata.pinning.internal.PersistedState;
+import kata.pinning.internal.QemuVmm;
+import kata.pinning.internal.Sleeper;
+import kata.pinning.internal.VmmView;
+import kata.pinning.qmp.QmpClient;
+
+/**
+ * The CPU side of one sandbox: its containers' cpusets, the sandbox cgroup, and the pinning of the
+ * VM's vCPU threads, as Kata's {@code enable_vcpus_pinning} does it.
+ *
+ * <p>After the VM starts and on every container event, one step runs: fetch the vCPU threads from
+ * the VMM, write the union of the containers' cpusets to the sandbox cgroup, then the pinning check.
+ * When pinning is enabled and there are exactly as many vCPU threads as CPUs in the union, the i-th
+ * vCPU (by index) is pinned to the i-th smallest CPU; when the counts stop matching, every vCPU
+ * thread is reset to the whole union, or to the VMM's own affinity once no container has a cpuset.
+ * <pre>{@code
+ * SandboxResources sandbox = SandboxResources.builder()
+ *         .config(podConfig)                 // enable flag, default_vcpus, sandbox cgroup
+ *         .qemu(qmpClient, qemuPid)
+ *         .build();
+ * sandbox.vmStarted();
+ * sandbox.update(new ContainerEvent.Added("c1", CpuResources.fromOciConfig(bundle.resolve("config.json"))));
+ * Files.writeString(stateFile, sandbox.persist());
+ * }</pre>
+ *
+ * <p>A failed operation throws {@link PinningException} and leaves the container map as it was
+ * before; the sandbox cgroup gets its previous cpuset back. Operations are serialized by one
+ * {@link ReentrantLock}, which, unlike {@code synchronized}, does not pin a virtual thread to its
+ * carrier while the QMP call blocks.
+ *
+ * @since 0.1
+ */
+public final class SandboxResources {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final SandboxState state;
+
+    private SandboxResources(SandboxState state) {
+        this.state = state;
+    }
+
+    /** {@return a builder; it needs at least the VMM, through {@link Builder#qemu}} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs the step for a VM that has just started: takes the VMM process's own affinity (the reset
+     * target once no container has a cpuset), creates and writes the sandbox cgroup, moves the VMM
+     * into it when the configuration has an overhead cgroup, and runs the pinning check.
+     *
+     * @throws IllegalStateException if called twice
+     * @throws PinningException if a step fails; the VM counts as started all the same
+     */
+    public void vmStarted() {
+        locked(() -> {
+            state.vmStarted();
+            return null;
+        });
+    }
+
+    /**
+     * Applies a container event, then runs the step: the cgroup write (only when the union of the
+     * cpusets changed) and the pinning check (always, so that vCPUs hot-plugged by a CPU-quota update
+     * are taken into account). Re-applying the pin already in force makes no system call.
+     *
+     * @param event the event
+     * @throws IllegalArgumentException if an added container exists, or an updated or deleted one
+     *     does not; nothing changed then
+     * @throws PinningException if the step fails; the container map is rolled back
+     */
+    public void update(ContainerEvent event) {
+        Objects.requireNonNull(event, "event");
+        locked(() -> {
+            state.update(event);
+            return null;
+        });
+    }
+
+    /**
+     * Reports the containers, the last pinning decision and its reason, and each vCPU thread's
+     * real affinity. Asks the VMM for its vCPUs once the VM has started.
+     *
+     * @return the status
+     * @throws PinningException of kind {@link PinningException.Kind#VMM_QUERY} if the VMM cannot be asked
+     */
+    public SandboxStatus status() {
+        return locked(state::status);
+    }
+
+    /**
+     * Returns the state a restarted runtime needs to take this sandbox over with
+     * {@link Builder#restore(String)}: the enable flag, each container's cpuset and the pin state,
+     * as JSON.
+     *
+     * @return the JSON text
+     */
+    public String persist() {
+        return locked(() -> state.persisted().toJson());
+    }
+
+    /**
+     * Removes the sandbox cgroup, for a sandbox that is going away; the VMM must have exited.
+     *
+     * @throws PinningException of kind {@link PinningException.Kind#CGROUP} if it cannot be removed
+     */
+    public void delete() {
+        locked(() -> {
+            state.deleteCgroup();
+            return null;
+        });
+    }
+
+    private <T> T locked(Supplier<T> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The state behind the lock; for tests in this package. */
+    SandboxState state() {
+        return state;
+    }
+
+    /**
+     * Wires a {@link SandboxResources} to its VMM, the kernel's thread affinity and the sandbox
+     * cgroup. Defaults: pinning disabled, {@code default_vcpus} 1, {@link ThreadAffinity#linux()},
+     * and {@link SandboxCgroup#none()} unless a cgroup configuration is given.
+     *
+     * @since 0.1
+     */
+    public static final class Builder {
+
+        private VmmView vmm;
+        private ThreadAffinity affinity;
+        private SandboxCgroup cgroup;
+        private CgroupConfig cgroupConfig;
+        private boolean pinningEnabled;
+        private int defaultVcpus = 1;
+        private boolean moveVmm;
+        private Sleeper sleeper = Sleeper.THREAD_SLEEP;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the VMM: a QEMU process and a QMP connection to it. The connection stays the caller's
+         * to close.
+         *
+         * @param qmp a connected QMP client
+         * @param pid QEMU's process id; every vCPU thread QEMU reports must be one of its tasks
+         * @return this builder
+         * @throws IllegalArgumentException if {@code pid <= 0}
+         */
+        public Builder qemu(QmpClient qmp, int pid) {
+            return vmm(new QemuVmm(qmp, pid));
+        }
+
+        /**
+         * Sets how thread affinities are read and set.
+         *
+         * @param affinity the affinity layer; {@link ThreadAffinity#linux()} when not set
+         * @return this builder
+         */
+        public Builder affinity(ThreadAffinity affinity) {
+            this.affinity = Objects.requireNonNull(affinity, "affinity");
+            return this;
+        }
+
+        /**
+         * Sets the sandbox cgroup, overriding the one a cgroup configuration names.
+         *
+         * @param cgroup the cgroup, or {@link SandboxCgroup#none()} when the caller manages cgroups
+         * @return this builder
+         */
+        public Builder cgroup(SandboxCgroup cgroup) {
+            this.cgroup = Objects.requireNonNull(cgroup, "cgroup");
+            return this;
+        }
+
+        /**
+         * Takes the enable flag and the cgroup layout from Kata's cgroup configuration: the sandbox
+         * cgroup is {@link SandboxCgroup#cgroupfs(String)} at its sandbox path (unless
+         * {@link #cgroup} is set), and without {@code sandbox_cgroup_only} the VMM process is moved
+         * into it when the VM starts, as runtime-rs does when there is an overhead cgroup.
+         *
+         * @param config the cgroup configuration, usually {@link PodConfig#cgroupConfig()}
+         * @return this builder
+         */
+        public Builder cgroupConfig(CgroupConfig config) {
+            this.cgroupConfig = Objects.requireNonNull(config, "config");
+            this.pinningEnabled = config.enableVcpusPinning();
+            this.moveVmm = !config.sandboxCgroupOnly();
+            return this;
+        }
+
+        /**
+         * Takes everything a pod's configuration says: the enable flag (with its annotation
+         * applied), {@code default_vcpus}, and the cgroup layout as {@link #cgroupConfig} does.
+         *
+         * @param pod the pod's configuration
+         * @return this builder
+         */
+        public Builder config(PodConfig pod) {
+            cgroupConfig(pod.cgroupConfig());
+            return defaultVcpus(pod.defaultVcpus());
+        }
+
+        /**
+         * Sets whether vCPU pinning is allowed, overriding the configuration.
+         *
+         * @param enabled the {@code enable_vcpus_pinning} knob
+         * @return this builder
+         */
+        public Builder pinningEnabled(boolean enabled) {
+            this.pinningEnabled = enabled;
+            return this;
+        }
+
+        /**
+         * Sets how many vCPU threads to wait for: while fewer are visible, the step asks again
+         * with backoff (50 ms, doubling, 10 attempts), then goes on with those it sees.
+         *
+         * @param vcpus the {@code default_vcpus} of the hypervisor configuration, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code vcpus < 1}
+         */
+        public Builder defaultVcpus(int vcpus) {
+            if (vcpus < 1) {
+                throw new IllegalArgumentException("defaultVcpus must be at least 1: " + vcpus);
+            }
+            this.defaultVcpus = vcpus;
+            return this;
+        }
+
+        /** Sets the VMM view; tests pass a fake. */
+        Builder vmm(VmmView vmm) {
+            this.vmm = Objects.requireNonNull(vmm, "vmm");
+            return this;
+        }
+
+        /** Sets how the vCPU fetch waits; tests pass one that does not sleep. */
+        Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /**
+         * Builds a sandbox with no containers, before its VM starts.
+         *
+         * @return the sandbox
+         * @throws IllegalStateException if no VMM was set
+         * @throws UnsupportedOperationException if no affinity layer was set and
+         *     {@link ThreadAffinity#linux()} is unavailable
+         */
+        public SandboxResources build() {
+            return new SandboxResources(new SandboxState(ports(), pinningEnabled, defaultVcpus, moveVmm));
+        }
+
+        /**
+         * Takes over a sandbox from the JSON {@link SandboxResources#persist()} wrote, for example
+         * after a runtime restart. The enable flag and containers come from the JSON; the vCPU
+         * threads' affinities are read back from the kernel, and threads found restricted count as
+         * pinned even if the JSON says otherwise, so a later mismatch still resets them. Nothing
+         * is changed until the next operation.
+         *
+         * @param json the persisted state
+         * @return the sandbox
+         * @throws IllegalArgumentException naming the field when the JSON is not a persisted state
+         * @throws IllegalStateException if no VMM was set
+         * @throws PinningException of kind {@link PinningException.Kind#VMM_QUERY} if the VM had
+         *     started and the VMM cannot be asked for its vCPU threads
+         */
+        public SandboxResources restore(String json) {
+            PersistedState saved = PersistedState.fromJson(json);
+            return new SandboxResources(SandboxState.restore(saved, ports(), defaultVcpus, moveVmm));
+        }
+
+        private SandboxState.Ports ports() {
+            if (vmm == null) {
+                throw new IllegalStateException("no VMM: call qemu(qmpClient, pid) first");
+            }
+            SandboxCgroup sandboxCgroup = cgroup != null ? cgroup
+                    : cgroupConfig != null ? SandboxCgroup.cgroupfs(cgroupConfig.sandboxPath())
+                    : SandboxCgroup.none();
+            return new SandboxState.Ports(vmm, affinity != null ? affinity : ThreadAffinity.linux(), sandboxCgroup, sleeper);
+        }
+    }
+}

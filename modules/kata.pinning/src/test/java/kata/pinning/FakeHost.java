@@ -1,0 +1,41 @@
+package kata.pinning;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import kata.pinning.cpuset.CpuSet;
+import kata.pinning.internal.Vcpu;
+
+/** A fake kernel, VMM and cgroup sharing one call log, and a sleeper that only records. */
+final class FakeHost {
+
+    final List<String> log = new ArrayList<>();
+    final FakeKernel kernel = new FakeKernel(log);
+    final FakeCgroup cgroup = new FakeCgroup(log);
+    final FakeVmm vmm;
+    final List<Duration> sleeps = new ArrayList<>();
+
+    FakeHost(int vcpus) {
+        vmm = new FakeVmm(kernel, vcpus);
+    }
+
+    /** {@return a builder wired to the fakes, with pinning enabled or not} */
+    SandboxResources.Builder builder(boolean pinningEnabled) {
+        return SandboxResources.builder()
+                .vmm(vmm)
+                .affinity(kernel)
+                .cgroup(cgroup)
+                .sleeper(sleeps::add)
+                .pinningEnabled(pinningEnabled);
+    }
+
+    /** {@return each vCPU thread's affinity, in vCPU index order} */
+    List<CpuSet> vcpuAffinities() {
+        return vmm.vcpusNow().stream().map(Vcpu::threadId).map(kernel::affinityOf).toList();
+    }
+
+    /** {@return the log entries from position {@code from} on that set an affinity} */
+    List<String> setsSince(int from) {
+        return log.subList(from, log.size()).stream().filter(e -> e.startsWith("set ")).toList();
+    }
+}

@@ -1,0 +1,126 @@
+package kata.pinning;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import kata.pinning.cpuset.CpuSet;
+import kata.pinning.internal.Vcpu;
+import kata.pinning.internal.VmmView;
+
+/**
+ * A VMM process on the {@link FakeKernel}: a main thread plus one thread per vCPU, with hot-plug,
+ * unplug, and the ways a VMM can misreport its threads.
+ */
+final class FakeVmm implements VmmView {
+
+    /** The affinity the VMM process starts with. */
+    static final CpuSet OWN_AFFINITY = CpuSet.range(0, 7);
+
+    private final FakeKernel kernel;
+    private final int pid;
+    private final Set<Integer> tasks = new HashSet<>();
+    private final List<Vcpu> reported = new ArrayList<>();
+    private final Queue<List<Vcpu>> scriptedAnswers = new ArrayDeque<>();
+    private IOException failNextQuery;
+    private int queries;
+
+    FakeVmm(FakeKernel kernel, int vcpus) {
+        this.kernel = kernel;
+        this.pid = kernel.spawn(OWN_AFFINITY);
+        tasks.add(pid);
+        for (int i = 0; i < vcpus; i++) {
+            plug();
+        }
+    }
+
+    /** Hot-plugs a vCPU at the lowest free index; its new thread inherits the main thread's affinity. */
+    Vcpu plug() {
+        int index = 0;
+        while (indexTaken(index)) {
+            index++;
+        }
+        int tid = kernel.spawn(kernel.affinityOf(pid));
+        tasks.add(tid);
+        Vcpu vcpu = new Vcpu(index, tid);
+        reported.add(vcpu);
+        return vcpu;
+    }
+
+    /** Hot-unplugs the vCPU at position {@code i} of {@link #vcpusNow()}; its thread exits. */
+    void unplug(int i) {
+        Vcpu vcpu = vcpusNow().get(i);
+        reported.remove(vcpu);
+        if (reported.stream().noneMatch(v -> v.threadId() == vcpu.threadId())) {
+            tasks.remove(vcpu.threadId());
+            kernel.exit(vcpu.threadId());
+        }
+    }
+
+    /** Reports a thread of another process for the vCPU at position {@code i}. */
+    int reportForeignThread(int i) {
+        int foreign = kernel.spawn(OWN_AFFINITY);
+        Vcpu vcpu = vcpusNow().get(i);
+        reported.set(reported.indexOf(vcpu), new Vcpu(vcpu.index(), foreign));
+        return foreign;
+    }
+
+    /** Reports every vCPU on one thread, as QEMU with a single TCG thread does. */
+    void reportOneSharedThread() {
+        int shared = reported.getFirst().threadId();
+        reported.replaceAll(v -> new Vcpu(v.index(), shared));
+    }
+
+    /** Makes the next queries answer these lists, in order, before the real vCPUs again. */
+    void answerNext(List<Vcpu> answer) {
+        scriptedAnswers.add(List.copyOf(answer));
+    }
+
+    void failNextQuery(IOException failure) {
+        failNextQuery = failure;
+    }
+
+    /** {@return the vCPUs as reported, by index} */
+    List<Vcpu> vcpusNow() {
+        return reported.stream().sorted(Comparator.comparingInt(Vcpu::index)).toList();
+    }
+
+    int queries() {
+        return queries;
+    }
+
+    @Override
+    public int pid() {
+        return pid;
+    }
+
+    @Override
+    public List<Vcpu> vcpus() throws IOException {
+        queries++;
+        if (failNextQuery != null) {
+            IOException failure = failNextQuery;
+            failNextQuery = null;
+            throw failure;
+        }
+        List<Vcpu> scripted = scriptedAnswers.poll();
+        return scripted != null ? scripted : List.copyOf(reported);
+    }
+
+    @Override
+    public boolean hasTask(int tid) {
+        return tasks.contains(tid);
+    }
+
+    @Override
+    public String toString() {
+        return "fake VMM pid " + pid;
+    }
+
+    private boolean indexTaken(int index) {
+        return reported.stream().anyMatch(v -> v.index() == index);
+    }
+}

@@ -1,0 +1,473 @@
+package kata.pinning;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import kata.pinning.SandboxStatus.Outcome;
+import kata.pinning.SandboxStatus.PinState;
+import kata.pinning.affinity.AffinityException;
+import kata.pinning.config.CgroupConfig;
+import kata.pinning.cpuset.CpuSet;
+import kata.pinning.internal.Vcpu;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** SandboxResources against fake kernel, VMM and cgroup: each behaviour, and each improvement over Kata. */
+class SandboxResourcesTest {
+
+    static CpuResources cpus(String cpulist) {
+        return CpuResources.parse(cpulist, "");
+    }
+
+    static ContainerEvent add(String id, String cpulist) {
+        return new ContainerEvent.Added(id, cpus(cpulist));
+    }
+
+    static ContainerEvent updateTo(String id, String cpulist) {
+        return new ContainerEvent.Updated(id, cpus(cpulist));
+    }
+
+    static List<CpuSet> sets(String... cpulists) {
+        return List.of(cpulists).stream().map(CpuSet::parse).toList();
+    }
+
+    /** A started sandbox on a host with {@code vcpus} vCPUs, pinning enabled. */
+    static SandboxResources started(FakeHost host) {
+        SandboxResources sandbox = host.builder(true).build();
+        sandbox.vmStarted();
+        return sandbox;
+    }
+
+    @Nested
+    class TheRule {
+
+        @Test
+        void pinsEachVcpuToItsOwnCpuWhenCountsMatch() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "2-3"));
+            assertEquals(sets("2", "3"), host.vcpuAffinities());
+            assertEquals(PinState.PINNED, sandbox.status().pinState());
+            assertEquals(Outcome.PINNED, sandbox.status().lastOutcome());
+        }
+
+        @Test
+        void pinsInVcpuIndexOrderWhenIndicesHaveHolesAfterUnplug() {
+            FakeHost host = new FakeHost(3);
+            host.vmm.unplug(1); // indices 0 and 2 remain
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "4,6"));
+            List<Vcpu> vcpus = host.vmm.vcpusNow();
+            assertEquals(List.of(0, 2), vcpus.stream().map(Vcpu::index).toList());
+            assertEquals(sets("4", "6"), host.vcpuAffinities());
+        }
+
+        @Test
+        void mismatchAfterPinningResetsEveryVcpuToTheUnion() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "0-1"));
+            sandbox.update(updateTo("c1", "0-2"));
+            assertEquals(sets("0-2", "0-2"), host.vcpuAffinities());
+            assertEquals(PinState.RESET, sandbox.status().pinState());
+            assertTrue(sandbox.status().lastReason().contains("2 vCPUs for 3 CPUs"), sandbox.status().lastReason());
+        }
+
+        @Test
+        void mismatchWithoutEarlierPinLeavesThreadsAlone() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "0-2"));
+            assertEquals(0, host.kernel.sets());
+            assertEquals(Outcome.SKIPPED, sandbox.status().lastOutcome());
+        }
+
+        @Test
+        void disabledSandboxNeitherAsksTheVmmNorTouchesAffinities() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = host.builder(false).build();
+            sandbox.vmStarted();
+            sandbox.update(add("c1", "0-1"));
+            assertEquals(0, host.kernel.sets());
+            assertEquals(0, host.vmm.queries());
+            assertEquals("vCPU pinning is disabled", sandbox.status().lastReason());
+        }
+
+        @Test
+        void updateBeforeVmStartWritesTheCgroupButChecksNoThreads() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = host.builder(true).build();
+            sandbox.update(add("c1", "0-1"));
+            assertEquals(List.of(cpus("0-1")), host.cgroup.writes());
+            assertEquals(0, host.vmm.queries());
+            assertEquals("the VM has not started", sandbox.status().lastReason());
+            sandbox.vmStarted();
+            assertEquals(sets("0", "1"), host.vcpuAffinities());
+        }
+
+        @Test
+        void threadIdsOfZeroOrLessAreIgnored() {
+            FakeHost host = new FakeHost(2);
+            List<Vcpu> real = host.vmm.vcpusNow();
+            SandboxResources sandbox = started(host);
+            host.vmm.answerNext(List.of(real.get(0), new Vcpu(7, 0), real.get(1), new Vcpu(8, -1)));
+            sandbox.update(add("c1", "0-1"));
+            assertEquals(sets("0", "1"), host.vcpuAffinities());
+        }
+    }
+
+    @Nested
+    class KataImprovements {
+
+        /** Improvement 1: both Kata runtimes leave the threads pinned when the last cpuset goes. */
+        @Test
+        void emptyUnionWhilePinnedResetsToTheVmmsOwnAffinity() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "0-1"));
+            sandbox.update(new ContainerEvent.Deleted("c1"));
+            assertEquals(List.of(FakeVmm.OWN_AFFINITY, FakeVmm.OWN_AFFINITY), host.vcpuAffinities());
+            assertEquals(PinState.UNPINNED, sandbox.status().pinState());
+            assertEquals(Outcome.RESET, sandbox.status().lastOutcome());
+        }
+
+        /** Improvement 2: several vCPUs on one thread (one TCG thread) must not pin that thread. */
+        @Test
+        void vcpusSharingOneThreadAreNeverPinned() {
+            FakeHost host = new FakeHost(2);
+            host.vmm.reportOneSharedThread();
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "0-1"));
+            assertEquals(0, host.kernel.sets());
+            assertTrue(sandbox.status().lastReason().startsWith("vCPUs 0 and 1 share thread "), sandbox.status().lastReason());
+        }
+
+        @Test
+        void vcpusSharingOneThreadAfterAPinResetThatThreadToTheUnion() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "0-1"));
+            int shared = host.vmm.vcpusNow().getFirst().threadId();
+            host.vmm.reportOneSharedThread();
+            sandbox.update(updateTo("c1", "0-1"));
+            assertEquals(CpuSet.parse("0-1"), host.kernel.affinityOf(shared));
+            assertEquals(Outcome.RESET, sandbox.status().lastOutcome());
+        }
+
+        /** Improvement 3: a thread id that is not QEMU's would make the runtime a confused deputy. */
+        @Test
+        void foreignThreadRefusesTheWholeOperationAndChangesNoAffinity() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            int foreign = host.vmm.reportForeignThread(1);
+            int setsBefore = host.kernel.sets();
+            PinningException e = assertThrows(PinningException.class, () -> sandbox.update(add("c1", "0-1")));
+            assertAll(
+                    () -> assertEquals(PinningException.Kind.FOREIGN_THREAD, e.kind()),
+                    () -> assertEquals(foreign, e.threadId().orElseThrow()),
+                    () -> assertTrue(e.getMessage().contains("vCPU 1 reports thread " + foreign), e.getMessage()),
+                    () -> assertEquals(setsBefore, host.kernel.sets()),
+                    () -> assertEquals(FakeVmm.OWN_AFFINITY, host.kernel.affinityOf(foreign)),
+                    () -> assertEquals(Map.of(), sandbox.status().containers()));
+        }
+
+        @Test
+        void foreignThreadAlsoBlocksAReset() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "0-1"));
+            host.vmm.reportForeignThread(0);
+            int setsBefore = host.kernel.sets();
+            assertThrows(PinningException.class, () -> sandbox.update(updateTo("c1", "0-3")));
+            assertEquals(setsBefore, host.kernel.sets());
+            assertEquals(cpus("0-1"), sandbox.status().containers().get("c1"));
+        }
+
+        /** Improvement 4: runtime-rs restores "not pinned", so a later mismatch never resets. */
+        @Test
+        void restoreTrustsTheKernelOverAStaleUnpinnedState() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources before = started(host);
+            before.update(add("c1", "0-1"));
+            String stale = before.persist().replace("\"PINNED\"", "\"UNPINNED\"");
+
+            SandboxResources after = host.builder(true).restore(stale);
+            assertEquals(PinState.PINNED, after.status().pinState());
+            after.update(updateTo("c1", "0-2"));
+            assertEquals(sets("0-2", "0-2"), host.vcpuAffinities());
+        }
+
+        @Test
+        void restoreKeepsContainersAndPinStateAndMakesNoSyscall() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources before = started(host);
+            before.update(add("c1", "0-1"));
+            before.update(new ContainerEvent.Added("c2", CpuResources.parse("", "0")));
+            SandboxStatus was = before.status();
+
+            int setsBefore = host.kernel.sets();
+            SandboxResources after = host.builder(true).restore(before.persist());
+            SandboxStatus is = after.status();
+            assertAll(
+                    () -> assertEquals(was.containers(), is.containers()),
+                    () -> assertEquals(was.pinState(), is.pinState()),
+                    () -> assertEquals(was.vcpus(), is.vcpus()),
+                    () -> assertEquals(Outcome.NONE, is.lastOutcome()),
+                    () -> assertEquals(setsBefore, host.kernel.sets()));
+            after.update(updateTo("c1", "0-1"));
+            assertEquals(setsBefore, host.kernel.sets(), "the pin read back from the kernel is already in force");
+        }
+
+        /** Improvement 5: runtime-rs returns early on unchanged cpusets, so a hot-plugged vCPU floats. */
+        @Test
+        void quotaOnlyUpdateAfterHotplugResetsTheVcpusButSkipsTheCgroupWrite() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "0-1"));
+            int cgroupWrites = host.cgroup.writes().size();
+            host.vmm.plug();
+            sandbox.update(updateTo("c1", "0-1"));
+            assertEquals(cgroupWrites, host.cgroup.writes().size());
+            assertEquals(sets("0-1", "0-1", "0-1"), host.vcpuAffinities());
+        }
+
+        @Test
+        void reapplyingThePinInForceMakesNoSyscall() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "0-1"));
+            int from = host.log.size();
+            sandbox.update(updateTo("c1", "0-1"));
+            sandbox.update(new ContainerEvent.Added("c2", CpuResources.NONE));
+            assertEquals(List.of(), host.setsSince(from));
+            assertEquals(Outcome.UNCHANGED, sandbox.status().lastOutcome());
+        }
+    }
+
+    @Nested
+    class WaitingForVcpuThreads {
+
+        @Test
+        void asksAgainWithDoublingBackoffUntilDefaultVcpusThreadsAreVisible() {
+            FakeHost host = new FakeHost(2);
+            for (int i = 0; i < 3; i++) {
+                host.vmm.answerNext(List.of(host.vmm.vcpusNow().getFirst()));
+            }
+            SandboxResources sandbox = host.builder(true).defaultVcpus(2).build();
+            sandbox.update(add("c1", "0-1"));
+            sandbox.vmStarted();
+            assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200)), host.sleeps);
+            assertEquals(sets("0", "1"), host.vcpuAffinities());
+        }
+
+        @Test
+        void givesUpAfterTenAttemptsAndGoesOnWithTheThreadsItSees() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = host.builder(true).defaultVcpus(4).build();
+            sandbox.update(add("c1", "0-1"));
+            sandbox.vmStarted();
+            assertEquals(10, host.vmm.queries());
+            assertEquals(List.of(50L, 100L, 200L, 400L, 800L, 1600L, 3200L, 6400L, 12800L),
+                    host.sleeps.stream().map(Duration::toMillis).toList());
+            assertEquals(sets("0", "1"), host.vcpuAffinities());
+        }
+    }
+
+    @Nested
+    class Failures {
+
+        @Test
+        void pinFailureResetsEveryVcpuToTheUnionAndNamesThreadAndCpu() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            int second = host.vmm.vcpusNow().get(1).threadId();
+            host.kernel.failNextSet(second, "EPERM");
+            PinningException e = assertThrows(PinningException.class, () -> sandbox.update(add("c1", "2-3")));
+            assertAll(
+                    () -> assertEquals(PinningException.Kind.AFFINITY, e.kind()),
+                    () -> assertEquals(second, e.threadId().orElseThrow()),
+                    () -> assertEquals(Optional.of(CpuSet.of(3)), e.cpus()),
+                    () -> assertTrue(e.getMessage().startsWith("cannot pin vCPU 1 (thread " + second + ") to CPU 3: "), e.getMessage()),
+                    () -> assertTrue(e.getMessage().contains("EPERM"), e.getMessage()),
+                    () -> assertEquals(AffinityException.Reason.NOT_PERMITTED, ((AffinityException) e.getCause()).reason()),
+                    () -> assertEquals(sets("2-3", "2-3"), host.vcpuAffinities()),
+                    () -> assertEquals(0, e.getSuppressed().length),
+                    () -> assertEquals(Outcome.FAILED, sandbox.status().lastOutcome()));
+        }
+
+        @Test
+        void resetFailuresAfterAFailedPinAreSuppressedNotSwallowed() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            int second = host.vmm.vcpusNow().get(1).threadId();
+            host.kernel.failNextSet(second, "EPERM"); // the pin
+            host.kernel.failNextSet(second, "EPERM"); // the reset after it
+            PinningException e = assertThrows(PinningException.class, () -> sandbox.update(add("c1", "2-3")));
+            assertEquals(1, e.getSuppressed().length);
+            assertEquals(second, ((AffinityException) e.getSuppressed()[0]).threadId());
+            assertTrue(e.getMessage().endsWith("resetting the vCPU threads to 2-3 failed too"), e.getMessage());
+            assertEquals(PinState.PINNED, sandbox.status().pinState(), "a thread may still be pinned: the next mismatch must reset");
+        }
+
+        @Test
+        void failedAddRemovesTheContainerAndRestoresTheCgroup() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "0-1"));
+            host.kernel.failNextSet(host.vmm.vcpusNow().get(0).threadId(), "ESRCH");
+            assertThrows(PinningException.class, () -> sandbox.update(add("c2", "2-3")));
+            assertEquals(Map.of("c1", cpus("0-1")), sandbox.status().containers());
+            List<CpuResources> writes = host.cgroup.writes();
+            assertEquals(List.of(cpus("0-3"), cpus("0-1")), writes.subList(writes.size() - 2, writes.size()));
+        }
+
+        @Test
+        void failedUpdateRestoresTheOldEntryAndTheOldCgroupValues() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "0-1"));
+            host.kernel.failNextSet(host.vmm.vcpusNow().get(0).threadId(), "EPERM");
+            assertThrows(PinningException.class, () -> sandbox.update(updateTo("c1", "4-5")));
+            assertEquals(Map.of("c1", cpus("0-1")), sandbox.status().containers());
+            assertEquals(cpus("0-1"), host.cgroup.writes().getLast());
+        }
+
+        @Test
+        void failedDeleteRestoresTheEntry() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "0-1"));
+            host.vmm.failNextQuery(new IOException("QMP connection closed"));
+            PinningException e = assertThrows(PinningException.class, () -> sandbox.update(new ContainerEvent.Deleted("c1")));
+            assertEquals(PinningException.Kind.VMM_QUERY, e.kind());
+            assertTrue(e.getMessage().endsWith("QMP connection closed"), e.getMessage());
+            assertEquals(Map.of("c1", cpus("0-1")), sandbox.status().containers());
+        }
+
+        @Test
+        void cgroupFailureChangesNoAffinityAndRollsTheContainerBack() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            host.cgroup.failNextApply();
+            PinningException e = assertThrows(PinningException.class, () -> sandbox.update(add("c1", "0-1")));
+            assertEquals(PinningException.Kind.CGROUP, e.kind());
+            assertTrue(e.getMessage().contains("cpuset.cpus"), e.getMessage());
+            assertEquals(0, host.kernel.sets());
+            assertEquals(Map.of(), sandbox.status().containers());
+        }
+    }
+
+    @Nested
+    class CgroupStep {
+
+        @Test
+        void cgroupIsWrittenBeforeAnyAffinityChange() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            int from = host.log.size();
+            sandbox.update(add("c1", "0-1"));
+            List<String> calls = host.log.subList(from, host.log.size());
+            assertEquals("cgroup 0-1 ", calls.getFirst());
+            assertEquals(2, host.setsSince(from).size());
+        }
+
+        @Test
+        void vmmIsMovedIntoTheCgroupAfterItsCpusetWhenThereIsAnOverheadCgroup() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = host.builder(true)
+                    .cgroupConfig(new CgroupConfig("kata_sandboxed_pod/s1", "kata_overhead/s1", false, true))
+                    .cgroup(host.cgroup)
+                    .build();
+            sandbox.vmStarted();
+            assertEquals(List.of("cgroup  ", "cgroup add " + host.vmm.pid()),
+                    host.log.stream().filter(e -> e.startsWith("cgroup")).toList());
+        }
+
+        @Test
+        void vmmStaysWhereItIsWithSandboxCgroupOnly() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = host.builder(true)
+                    .cgroupConfig(new CgroupConfig("kata_sandboxed_pod/s1", "kata_overhead/s1", true, true))
+                    .cgroup(host.cgroup)
+                    .build();
+            sandbox.vmStarted();
+            assertEquals(List.of(), host.cgroup.processes());
+        }
+
+        @Test
+        void deleteRemovesTheCgroup() {
+            FakeHost host = new FakeHost(1);
+            SandboxResources sandbox = started(host);
+            sandbox.delete();
+            assertTrue(host.cgroup.deleted());
+        }
+    }
+
+    @Nested
+    class BadInput {
+
+        @Test
+        void addingAnExistingContainerIsRejectedAndChangesNothing() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            sandbox.update(add("c1", "0-1"));
+            SandboxStatus before = sandbox.status();
+            int logSize = host.log.size();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sandbox.update(add("c1", "2")));
+            assertEquals("container c1 was already added", e.getMessage());
+            assertEquals(before, sandbox.status());
+            assertEquals(logSize + 2, host.log.size(), "only the two status reads");
+        }
+
+        @Test
+        void updatingOrDeletingAnUnknownContainerIsRejected() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = started(host);
+            assertEquals("no container c9 to update",
+                    assertThrows(IllegalArgumentException.class, () -> sandbox.update(updateTo("c9", "1"))).getMessage());
+            assertEquals("no container c9 to delete",
+                    assertThrows(IllegalArgumentException.class, () -> sandbox.update(new ContainerEvent.Deleted("c9"))).getMessage());
+            assertEquals(Map.of(), sandbox.status().containers());
+        }
+
+        @Test
+        void vmStartedTwiceIsRejected() {
+            SandboxResources sandbox = started(new FakeHost(1));
+            assertThrows(IllegalStateException.class, sandbox::vmStarted);
+        }
+
+        @Test
+        void blankContainerIdIsRejected() {
+            assertThrows(IllegalArgumentException.class, () -> new ContainerEvent.Deleted(" "));
+        }
+
+        @Test
+        void buildWithoutVmmIsRejected() {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> SandboxResources.builder().build());
+            assertTrue(e.getMessage().contains("qemu("), e.getMessage());
+        }
+    }
+
+    @Test
+    void statusShowsLastDecisionAndEachVcpusRealAffinity() {
+        FakeHost host = new FakeHost(2);
+        SandboxResources sandbox = started(host);
+        sandbox.update(add("c1", "0-1"));
+        List<Vcpu> vcpus = host.vmm.vcpusNow();
+        host.kernel.exit(vcpus.get(1).threadId()); // gone, but still reported
+        SandboxStatus status = sandbox.status();
+        assertAll(
+                () -> assertEquals("2 vCPUs for 2 CPUs (0-1): one vCPU per CPU", status.lastReason()),
+                () -> assertEquals(new SandboxStatus.VcpuStatus(0, vcpus.get(0).threadId(), Optional.of(CpuSet.of(0))),
+                        status.vcpus().get(0)),
+                () -> assertEquals(Optional.empty(), status.vcpus().get(1).affinity()),
+                () -> assertEquals(cpus("0-1"), status.union()));
+    }
+}
