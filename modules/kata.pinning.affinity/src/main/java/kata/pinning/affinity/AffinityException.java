@@ -34,9 +34,13 @@ public final class AffinityException extends RuntimeException {
         OTHER
     }
 
+    /** The errno the failed call set. */
     private final int errno;
+    /** Its symbolic name, such as {@code ESRCH}. */
     private final String errnoName;
+    /** The thread id the call was made for. */
     private final int threadId;
+    /** The CPUs asked for, or null for a read; not serialized, as CpuSet is not serializable. */
     private final transient CpuSet requested;
 
     /**
