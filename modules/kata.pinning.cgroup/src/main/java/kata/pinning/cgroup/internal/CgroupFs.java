@@ -25,7 +25,7 @@ import kata.pinning.cpuset.CpuSet;
 /**
  * A sandbox cgroup on the cgroup filesystem: what cgroup v1 and v2 share (the {@code cpuset.*} and
  * {@code cgroup.procs} files, rmdir to delete) plus the choice between them. The subclasses differ
- * only in how a missing cgroup is created.
+ * only in how the path down to the cgroup is prepared.
  */
 public abstract sealed class CgroupFs implements SandboxCgroup permits CgroupV1, CgroupV2 {
 
@@ -37,9 +37,9 @@ public abstract sealed class CgroupFs implements SandboxCgroup permits CgroupV1,
     private static final System.Logger LOG = System.getLogger(CgroupFs.class.getName());
 
     /** The root of the hierarchy: where the cgroup filesystem is mounted. */
-    final Path mountPoint;
+    private final Path mountPoint;
     /** The cgroup's path below {@link #mountPoint}; never empty. */
-    final Path relative;
+    private final Path relative;
     private final Path dir;
 
     CgroupFs(Path mountPoint, Path relative) {
@@ -69,15 +69,18 @@ public abstract sealed class CgroupFs implements SandboxCgroup permits CgroupV1,
      * both, cpuset lives in the v1 one and the cgroup2 mount cannot offer it.
      */
     static CgroupFs detect(List<Mount> mounts, Path source, Path relative) {
-        Optional<CgroupFs> v1 = wholest(mounts, Mount::isV1Cpuset)
+        Optional<CgroupFs> v1 = preferWhole(mounts, Mount::isV1Cpuset)
                 .map(m -> new CgroupV1(m.mountPoint(), relative));
-        return v1.or(() -> wholest(mounts, Mount::isV2).map(m -> new CgroupV2(m.mountPoint(), relative)))
+        return v1.or(() -> preferWhole(mounts, Mount::isV2).map(m -> new CgroupV2(m.mountPoint(), relative)))
                 .orElseThrow(() -> new CgroupException(
                         "no cgroup v1 cpuset hierarchy and no cgroup2 mount in " + source, source, "", null));
     }
 
-    /** The first mount of that kind that shows the whole hierarchy ({@code root} is {@code /}), else the first one. */
-    private static Optional<Mount> wholest(List<Mount> mounts, Predicate<Mount> kind) {
+    /**
+     * The first mount of that kind that shows the whole hierarchy ({@code root} is {@code /}), else
+     * the first one, a bind mount of a subtree, below which paths are then taken.
+     */
+    private static Optional<Mount> preferWhole(List<Mount> mounts, Predicate<Mount> kind) {
         return mounts.stream().filter(kind).min(Comparator.comparing(m -> !m.root().equals("/")));
     }
 
