@@ -8,7 +8,7 @@
  */
 module kata.pinning.config {
     requires com.electronwill.nightconfig.toml; // parses the TOML text of the base file and drop-ins
-    requires com.electronwill.nightconfig.core; // the Config tree and ParsingException the TOML parser hands back
+    requires com.electronwill.nightconfig.core; // UnmodifiableConfig, the tree type the TOML parser returns
 
     exports kata.pinning.config; // loading, merging and typed reading live in kata.pinning.config.internal
 }

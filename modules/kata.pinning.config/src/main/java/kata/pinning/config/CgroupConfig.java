@@ -39,6 +39,8 @@ public record CgroupConfig(String sandboxPath, String overheadPath, boolean sand
     private static final String SYSTEMD_OVERHEAD_PREFIX = "kata-overhead.slice:runtime-rs:";
 
     /**
+     * Checks the paths.
+     *
      * @throws NullPointerException     if a path is null
      * @throws IllegalArgumentException if a path is empty, absolute, or has a {@code ..} segment
      */

@@ -22,7 +22,9 @@ public final class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;
+    /** @serial the key path or annotation name, or {@code ""} */
     private final String keyPath;
+    /** @serial the 1-based line, or 0 when unknown */
     private final int line;
 
     private ConfigException(ConfigProblem p) {

@@ -22,6 +22,8 @@ import java.util.Objects;
 public record HypervisorConfig(String name, int defaultVcpus, int defaultMaxVcpus) {
 
     /**
+     * Checks the components.
+     *
      * @throws NullPointerException     if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is empty, or not
      *                                  {@code 1 <= defaultVcpus <= defaultMaxVcpus}

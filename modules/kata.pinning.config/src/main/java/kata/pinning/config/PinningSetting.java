@@ -27,6 +27,8 @@ public record PinningSetting(boolean enabled, Source source) {
     public static final PinningSetting DEFAULT = new PinningSetting(false, Source.DEFAULT);
 
     /**
+     * Checks the components.
+     *
      * @throws NullPointerException     if {@code source} is null
      * @throws IllegalArgumentException if {@code source} is {@link Source#DEFAULT} but {@code enabled} is
      *                                  true (the default is off)

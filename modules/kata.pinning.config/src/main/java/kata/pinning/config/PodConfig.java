@@ -30,6 +30,8 @@ public record PodConfig(KataConfig base, PinningSetting pinning, int defaultVcpu
     public static final String GO_PINNING_ANNOTATION = "io.katacontainers.enable_vcpus_pinning";
 
     /**
+     * Checks that the components agree.
+     *
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if {@code defaultVcpus < 1}, or {@code cgroupConfig} disagrees
      *                                  with {@code pinning} about whether pinning is on

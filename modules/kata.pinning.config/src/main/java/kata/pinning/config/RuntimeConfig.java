@@ -19,6 +19,8 @@ import java.util.Objects;
 public record RuntimeConfig(boolean enableVcpusPinning, boolean sandboxCgroupOnly, String hypervisorName) {
 
     /**
+     * Checks the hypervisor name.
+     *
      * @throws NullPointerException     if {@code hypervisorName} is null
      * @throws IllegalArgumentException if {@code hypervisorName} is empty
      */
