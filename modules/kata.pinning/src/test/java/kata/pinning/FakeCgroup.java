@@ -26,6 +26,11 @@ final class FakeCgroup implements SandboxCgroup {
         failNextApply = true;
     }
 
+    /** Drops a failure no write has consumed. */
+    void clearFailure() {
+        failNextApply = false;
+    }
+
     /** {@return every applyCpuset call, in order} */
     List<CpuResources> writes() {
         return writes;

@@ -35,6 +35,12 @@ final class FakeKernel implements ThreadAffinity {
     /** Ends a thread: later calls for it fail with ESRCH. */
     void exit(int tid) {
         affinity.remove(tid);
+        failNextSets.remove(tid);
+    }
+
+    /** Drops the failures no call has consumed. */
+    void clearFailures() {
+        failNextSets.clear();
     }
 
     /** Makes the next {@code set} of {@code tid} that has no failure queued yet fail with {@code errnoName}. */

@@ -84,6 +84,12 @@ final class FakeVmm implements VmmView {
         failNextQuery = failure;
     }
 
+    /** Drops the scripted answers and the failure no query has consumed. */
+    void clearFailures() {
+        scriptedAnswers.clear();
+        failNextQuery = null;
+    }
+
     /** {@return the vCPUs as reported, by index} */
     List<Vcpu> vcpusNow() {
         return reported.stream().sorted(Comparator.comparingInt(Vcpu::index)).toList();
