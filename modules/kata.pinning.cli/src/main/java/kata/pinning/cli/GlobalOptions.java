@@ -1,0 +1,65 @@
+package kata.pinning.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * The options given before the command, as parsed.
+ *
+ * @param qmp the VMM's QMP socket, or null
+ * @param pid the VMM's process id, or null
+ * @param config the Kata configuration file, or null for Kata's search order
+ * @param annotations the pod annotations, in command-line order
+ * @param state the sandbox state file, or null
+ * @param json whether output is one JSON document
+ * @param verbose whether to show stack traces and debug logs
+ */
+record GlobalOptions(Path qmp, Integer pid, Path config, Map<String, String> annotations, Path state,
+        boolean json, boolean verbose) {
+
+    /**
+     * {@return the QMP socket}
+     *
+     * @param command the command that needs it, for the usage error
+     * @throws CommandLine.ParameterException if {@code --qmp} was not given
+     */
+    Path requireQmp(CommandLine command) {
+        if (qmp == null) {
+            throw new CommandLine.ParameterException(command,
+                    "this command needs the VMM's QMP socket: give --qmp PATH before the command");
+        }
+        return qmp;
+    }
+
+    /**
+     * {@return the VMM process id}
+     *
+     * @param command the command that needs it, for the usage error
+     * @throws CommandLine.ParameterException if {@code --pid} was not given, or names no process
+     */
+    int requirePid(CommandLine command) {
+        if (pid == null || pid <= 0) {
+            throw new CommandLine.ParameterException(command,
+                    "this command needs the VMM's process id (a positive number): give --pid PID before the command");
+        }
+        if (ProcessHandle.of(pid).isEmpty()) {
+            throw new CommandLine.ParameterException(command, "--pid " + pid + ": no such process");
+        }
+        return pid;
+    }
+
+    /**
+     * {@return the state file}
+     *
+     * @param command the command that needs it, for the usage error
+     * @throws CommandLine.ParameterException if {@code --state} was not given
+     */
+    Path requireState(CommandLine command) {
+        if (state == null) {
+            throw new CommandLine.ParameterException(command,
+                    "this command keeps the sandbox in a state file: give --state FILE before the command");
+        }
+        return state;
+    }
+}

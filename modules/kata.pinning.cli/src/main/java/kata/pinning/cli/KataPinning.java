@@ -1,0 +1,160 @@
+package kata.pinning.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code kata-pinning} command: its global options, its subcommands, and how a failure becomes an
+ * exit code and one line on stderr.
+ *
+ * <p>Exit codes: {@value #OK} success; {@value #FAILED} the operation failed (nothing was persisted);
+ * {@value #BAD_INPUT} bad input or usage (nothing was touched). Stack traces appear only with
+ * {@code --verbose}.
+ */
+@Command(name = "kata-pinning",
+        mixinStandardHelpOptions = true,
+        versionProvider = KataPinning.Version.class,
+        usageHelpAutoWidth = false,
+        sortOptions = false,
+        description = {
+            "Inspect and drive vCPU pinning of a QEMU sandbox.",
+            "Each vCPU thread is pinned to one host CPU while the sandbox has as many vCPUs as its "
+                    + "containers' cpusets have CPUs; otherwise every vCPU thread may run on the whole union "
+                    + "(Kata Containers' enable_vcpus_pinning)."},
+        subcommands = {
+            CpusetCommand.class,
+            ConfigCommand.class,
+            InspectCommand.class,
+            VmStartedCommand.class,
+            ContainerCommand.class,
+            StatusCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:the operation failed; the state file is left as it was",
+            "2:bad input or usage (bad cpulist, bad TOML, bad annotation value, unknown container); nothing changed"})
+public final class KataPinning implements Runnable {
+
+    /** Exit code of a command that did what it was asked. */
+    public static final int OK = 0;
+    /** Exit code of an operation that failed, for example a QMP or affinity error. */
+    public static final int FAILED = 1;
+    /** Exit code for bad input or usage; nothing was changed. */
+    public static final int BAD_INPUT = 2;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--qmp", paramLabel = "PATH", order = 1,
+            description = "QMP UNIX socket of the VMM (for Kata: the sandbox's qmp.sock)")
+    private Path qmp;
+
+    @Option(names = "--pid", paramLabel = "PID", order = 2,
+            description = "VMM process id; vCPU thread ids reported over QMP must be tasks of this process")
+    private Integer pid;
+
+    @Option(names = "--config", paramLabel = "FILE", order = 3,
+            description = "Kata configuration TOML (default: Kata's search order, with config.d/ drop-ins)")
+    private Path config;
+
+    @Option(names = "--annotation", paramLabel = "K=V", order = 4,
+            description = "pod annotation, repeatable (io.katacontainers.config.runtime.enable_vcpus_pinning=true)")
+    private Map<String, String> annotations = new LinkedHashMap<>();
+
+    @Option(names = "--state", paramLabel = "FILE", order = 5,
+            description = "sandbox state (JSON); created when absent, read and rewritten by every lifecycle command")
+    private Path state;
+
+    @Option(names = "--json", order = 6, description = "machine-readable output on stdout (one JSON document)")
+    private boolean json;
+
+    @Option(names = "--verbose", order = 7, description = "stack traces and debug logging")
+    private boolean verbose;
+
+    private KataPinning() {
+    }
+
+    /**
+     * Runs the command and exits the JVM with its exit code.
+     *
+     * @param args the command line, global options first
+     */
+    public static void main(String... args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /**
+     * Runs the command with the given streams, without exiting.
+     *
+     * @param out where results go
+     * @param err where errors go
+     * @param args the command line
+     * @return the exit code: {@link #OK}, {@link #FAILED} or {@link #BAD_INPUT}
+     */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** Builds the command tree with the exit-code policy of this command. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        KataPinning root = new KataPinning();
+        CommandLine cli = new CommandLine(root);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionStrategy(parsed -> {
+            CliLoggerFinder.configure(root.verbose);
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        cli.setParameterExceptionHandler(Failures::usage);
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> Failures.execution(e, commandLine, root.verbose));
+        addHelpOption(cli);
+        return cli;
+    }
+
+    /** Gives every subcommand {@code -h, --help}, as the top command has from its standard options. */
+    private static void addHelpOption(CommandLine command) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            CommandSpec spec = sub.getCommandSpec();
+            if (spec.findOption("--help") == null && !(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+                spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help")
+                        .usageHelp(true).description("Show this help message and exit.").build());
+            }
+            addHelpOption(sub);
+        }
+    }
+
+    /** Without a subcommand there is nothing to do: a usage error. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    /** {@return the global options, read-only} */
+    GlobalOptions options() {
+        return new GlobalOptions(qmp, pid, config, Map.copyOf(annotations), state, json, verbose);
+    }
+
+    /** {@return where this command writes its results and errors} */
+    Output output() {
+        return new Output(spec.commandLine().getOut(), json);
+    }
+
+    /** The version shown by {@code --version}: the module's, as Maven recorded it. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = KataPinning.class.getModule().getDescriptor() == null ? null
+                    : KataPinning.class.getModule().getDescriptor().rawVersion().orElse(null);
+            return new String[] {"kata-pinning " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package kata.pinning.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import kata.pinning.PinningException;
+import kata.pinning.SandboxResources;
+import kata.pinning.SandboxStatus;
+import kata.pinning.cgroup.SandboxCgroup;
+import kata.pinning.config.KataConfig;
+import kata.pinning.config.PodConfig;
+import kata.pinning.qmp.QmpClient;
+import kata.pinning.qmp.QmpException;
+import picocli.CommandLine;
+
+/**
+ * A sandbox on a live VMM for one invocation: reads the input first (configuration, state file),
+ * then connects over QMP, restores the sandbox from {@code --state}, applies one operation, and
+ * rewrites the state file only if the operation succeeded.
+ *
+ * <p>The command drives pinning only: the sandbox cgroup stays the runtime's
+ * ({@link SandboxCgroup#none()}). The configuration and annotations decide the enable flag when the
+ * state file is created; afterwards the flag comes from the state file.
+ */
+final class LiveSandbox implements AutoCloseable {
+
+    /** How long to wait for the VMM's QMP greeting. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final QmpClient qmp;
+    private final SandboxResources sandbox;
+    private final Path stateFile;
+    private final Optional<StateFile.Saved> saved;
+
+    private LiveSandbox(QmpClient qmp, SandboxResources sandbox, Path stateFile, Optional<StateFile.Saved> saved) {
+        this.qmp = qmp;
+        this.sandbox = sandbox;
+        this.stateFile = stateFile;
+        this.saved = saved;
+    }
+
+    /**
+     * Opens the sandbox that {@code --qmp}, {@code --pid} and {@code --state} name.
+     *
+     * @param options the global options
+     * @param command the command, for usage errors
+     * @return the sandbox, connected; close it to disconnect
+     * @throws CommandLine.ParameterException if an option the command needs is missing
+     * @throws BadInputException if the state file or configuration cannot be used
+     * @throws QmpException if the VMM cannot be reached
+     */
+    static LiveSandbox open(GlobalOptions options, CommandLine command) throws QmpException {
+        Path socket = options.requireQmp(command);
+        int pid = options.requirePid(command);
+        Path state = options.requireState(command);
+        StateFile.checkWritable(state);
+        Optional<StateFile.Saved> saved = StateFile.read(state);
+        PodConfig pod = podConfig(options);
+        QmpClient qmp = QmpClient.connect(socket, CONNECT_TIMEOUT);
+        try {
+            SandboxResources.Builder builder = SandboxResources.builder()
+                    .config(pod)
+                    .cgroup(SandboxCgroup.none())
+                    .qemu(qmp, pid);
+            SandboxResources sandbox = saved.isPresent() ? restore(builder, saved.get(), state) : builder.build();
+            return new LiveSandbox(qmp, sandbox, state, saved);
+        } catch (RuntimeException e) {
+            qmp.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads the Kata configuration ({@code --config}, else Kata's search order) and applies the
+     * {@code --annotation}s.
+     *
+     * @param options the global options
+     * @return the pod's effective configuration
+     * @throws kata.pinning.config.ConfigException if the configuration or an annotation is bad
+     */
+    static PodConfig podConfig(GlobalOptions options) {
+        KataConfig config = options.config() == null ? KataConfig.load() : KataConfig.load(options.config());
+        return config.forPod(options.annotations());
+    }
+
+    private static SandboxResources restore(SandboxResources.Builder builder, StateFile.Saved saved, Path state) {
+        try {
+            return builder.restore(saved.sandboxJson());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("the state file " + state + " does not hold a sandbox: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Applies an operation and, if it succeeds, persists the sandbox.
+     *
+     * @param operation what to do, such as {@link SandboxResources#vmStarted()}
+     * @return the status after it
+     * @throws BadInputException if the operation refused its input, such as an unknown container
+     * @throws PinningException if the operation failed; the state file is unchanged
+     * @throws IOException if the state file cannot be written
+     */
+    StatusView apply(Consumer<SandboxResources> operation) throws IOException {
+        try {
+            operation.accept(sandbox);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new BadInputException(Failures.describe(e), e);
+        }
+        StatusView view = StatusView.of(sandbox.status());
+        StateFile.write(stateFile, new StateFile.Saved(sandbox.persist(), view.decision(), view.reason()));
+        return view;
+    }
+
+    /**
+     * Runs a lifecycle command: opens the sandbox, applies the operation, persists it and prints the
+     * status after it.
+     *
+     * @param root the top command, for the options and the output
+     * @param command the lifecycle command, for usage errors
+     * @param operation what to do to the sandbox
+     * @return {@link KataPinning#OK}; failures are exceptions, which {@link Failures} reports
+     * @throws QmpException if the VMM cannot be reached
+     * @throws IOException if the state file cannot be written
+     */
+    static int run(KataPinning root, CommandLine command, Consumer<SandboxResources> operation) throws IOException {
+        try (LiveSandbox sandbox = open(root.options(), command)) {
+            StatusView view = sandbox.apply(operation);
+            root.output().print(view, view::toText);
+        }
+        return KataPinning.OK;
+    }
+
+    /**
+     * {@return the status, with the decision saved in the state file while no check has run in
+     * this invocation}
+     */
+    StatusView status() {
+        SandboxStatus status = sandbox.status();
+        if (status.lastOutcome() == SandboxStatus.Outcome.NONE && saved.isPresent()) {
+            return StatusView.of(status, saved.get().decision(), saved.get().reason());
+        }
+        return StatusView.of(status);
+    }
+
+    @Override
+    public void close() {
+        qmp.close();
+    }
+}

@@ -1,0 +1,106 @@
+package kata.pinning.cli;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The {@code --state} file: the sandbox's persisted state ({@link kata.pinning.SandboxResources#persist()})
+ * plus the last decision, which a restore does not carry, so that {@code status} can show it later.
+ * <pre>{@code
+ * {"sandbox": {...what persist() wrote...}, "decision": "pinned", "reason": "..."}
+ * }</pre>
+ * It is replaced atomically, and only after an operation succeeded.
+ */
+final class StateFile {
+
+    private StateFile() {
+    }
+
+    /**
+     * What the file holds.
+     *
+     * @param sandboxJson the JSON for {@link kata.pinning.SandboxResources.Builder#restore(String)}
+     * @param decision the last decision, as {@link StatusView#decisionOf}
+     * @param reason its reason
+     */
+    record Saved(String sandboxJson, String decision, String reason) {
+    }
+
+    /**
+     * Reads the file.
+     *
+     * @param file the state file
+     * @return what it holds; empty when it does not exist yet
+     * @throws BadInputException if it cannot be read or is not a state file
+     */
+    static Optional<Saved> read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new BadInputException("cannot read the state file " + file + ": " + e, e);
+        }
+        try {
+            JsonNode root = Output.JSON.readTree(text);
+            JsonNode sandbox = root.path("sandbox");
+            if (!sandbox.isObject() || !root.path("decision").isString() || !root.path("reason").isString()) {
+                throw new BadInputException("the state file " + file
+                        + " is not a kata-pinning state (an object with sandbox, decision and reason)", null);
+            }
+            return Optional.of(new Saved(Output.JSON.writeValueAsString(sandbox),
+                    root.path("decision").stringValue(), root.path("reason").stringValue()));
+        } catch (JacksonException e) {
+            throw new BadInputException("the state file " + file + " is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Checks, before anything is changed, that the file can be written later.
+     *
+     * @param file the state file
+     * @throws BadInputException if its directory does not exist or is not writable
+     */
+    static void checkWritable(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new BadInputException("cannot write the state file " + file + ": its directory "
+                    + dir + " does not exist or is not writable", null);
+        }
+    }
+
+    /**
+     * Replaces the file's content atomically: a reader sees the old state or the new, never part.
+     *
+     * @param file the state file
+     * @param saved the new content
+     * @throws IOException if it cannot be written
+     */
+    static void write(Path file, Saved saved) throws IOException {
+        ObjectNode root = Output.JSON.createObjectNode();
+        root.set("sandbox", Output.JSON.readTree(saved.sandboxJson()));
+        root.put("decision", saved.decision());
+        root.put("reason", saved.reason());
+        Path dir = file.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(temp, Output.JSON.writeValueAsString(root) + "\n");
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}
