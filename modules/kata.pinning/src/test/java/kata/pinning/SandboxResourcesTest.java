@@ -7,15 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import kata.pinning.SandboxStatus.Outcome;
 import kata.pinning.SandboxStatus.PinState;
 import kata.pinning.affinity.AffinityException;
 import kata.pinning.config.CgroupConfig;
 import kata.pinning.cpuset.CpuSet;
 import kata.pinning.internal.Vcpu;
+import kata.pinning.internal.VmmView;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -453,6 +459,51 @@ class SandboxResourcesTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> SandboxResources.builder().build());
             assertTrue(e.getMessage().contains("qemu("), e.getMessage());
         }
+    }
+
+    @Test
+    void concurrentUpdatesFromVirtualThreadsRunOneAtATime() throws Exception {
+        FakeHost host = new FakeHost(2);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger mostInside = new AtomicInteger();
+        VmmView slowVmm = new VmmView() {
+            @Override
+            public int pid() {
+                return host.vmm.pid();
+            }
+
+            @Override
+            public List<Vcpu> vcpus() throws IOException {
+                mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(2); // a QMP round trip: long enough for a second caller to overlap
+                    return host.vmm.vcpus();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                } finally {
+                    inside.decrementAndGet();
+                }
+            }
+
+            @Override
+            public boolean hasTask(int tid) {
+                return host.vmm.hasTask(tid);
+            }
+        };
+        SandboxResources sandbox = host.builder(true).vmm(slowVmm).build();
+        sandbox.vmStarted();
+        List<Future<?>> updates = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 32; i++) {
+                String id = "c" + i;
+                updates.add(threads.submit(() -> sandbox.update(new ContainerEvent.Added(id, CpuResources.NONE))));
+            }
+        }
+        for (Future<?> update : updates) {
+            update.get();
+        }
+        assertEquals(1, mostInside.get(), "no two steps overlap");
+        assertEquals(32, sandbox.status().containers().size());
     }
 
     @Test
