@@ -96,34 +96,7 @@ public final class QmpClient implements AutoCloseable {
         long deadline = System.nanoTime() + connectTimeout.toNanos();
         SocketChannel channel = Session.connect(socket, deadline, connectTimeout);
         Session session = Session.start(channel, socket.toString(), MAX_LINE_BYTES, EVENT_BUFFER_CAPACITY);
-        JsonNode qmp = session.handshake(deadline, connectTimeout);
-        try {
-            return new QmpClient(session, socket, parseGreeting(qmp));
-        } catch (QmpProtocolException e) {
-            session.close();
-            throw e;
-        }
-    }
-
-    private static QmpGreeting parseGreeting(JsonNode qmp) throws QmpProtocolException {
-        JsonNode version = qmp.path("version").path("qemu");
-        JsonNode capabilities = qmp.path("capabilities");
-        boolean wellFormed = isInt(version.path("major")) && isInt(version.path("minor")) && isInt(version.path("micro"))
-                && capabilities.isArray() && capabilities.valueStream().allMatch(JsonNode::isString);
-        if (!wellFormed) {
-            throw new QmpProtocolException("malformed QMP greeting: " + Json.excerpt(qmp));
-        }
-        try {
-            return new QmpGreeting(version.get("major").intValue(), version.get("minor").intValue(),
-                    version.get("micro").intValue(), qmp.path("version").path("package").asString(""),
-                    capabilities.valueStream().map(JsonNode::stringValue).toList());
-        } catch (IllegalArgumentException e) { // a negative version number
-            throw new QmpProtocolException("malformed QMP greeting (" + e.getMessage() + "): " + Json.excerpt(qmp), e);
-        }
-    }
-
-    private static boolean isInt(JsonNode node) {
-        return node.isIntegralNumber() && node.canConvertToInt();
+        return new QmpClient(session, socket, session.handshake(deadline, connectTimeout));
     }
 
     /** {@return what QEMU announced when this connection opened} */

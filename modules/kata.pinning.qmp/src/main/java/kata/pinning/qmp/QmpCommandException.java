@@ -15,8 +15,11 @@ public final class QmpCommandException extends QmpException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The command QEMU refused. */
     private final String command;
+    /** The reply's {@code error.class}. */
     private final String errorClass;
+    /** The reply's {@code error.desc}. */
     private final String description;
 
     /**

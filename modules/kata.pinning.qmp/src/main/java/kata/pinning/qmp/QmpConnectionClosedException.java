@@ -18,6 +18,7 @@ public final class QmpConnectionClosedException extends QmpException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The command in flight, or null. */
     private final String command;
 
     /**

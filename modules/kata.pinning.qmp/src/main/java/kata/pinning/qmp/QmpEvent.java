@@ -25,6 +25,9 @@ public record QmpEvent(String name, JsonNode data, Instant timestamp) {
      * @throws IllegalArgumentException if {@code name} is blank or {@code data} is not a JSON object
      */
     public QmpEvent {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(timestamp, "timestamp");
         if (name.isBlank()) {
             throw new IllegalArgumentException("event name must not be blank");
         }
@@ -32,7 +35,6 @@ public record QmpEvent(String name, JsonNode data, Instant timestamp) {
             throw new IllegalArgumentException("event data must be a JSON object, got " + data.getNodeType());
         }
         data = data.deepCopy();
-        Objects.requireNonNull(timestamp, "timestamp");
     }
 
     /** {@return a copy of the event's data object} */

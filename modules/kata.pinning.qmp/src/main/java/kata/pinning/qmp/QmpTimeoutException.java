@@ -18,6 +18,7 @@ public final class QmpTimeoutException extends QmpException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The time limit that passed. */
     private final Duration timeout;
 
     /**

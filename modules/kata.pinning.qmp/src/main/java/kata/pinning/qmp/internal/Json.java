@@ -2,10 +2,12 @@ package kata.pinning.qmp.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import kata.pinning.qmp.QmpGreeting;
+import kata.pinning.qmp.QmpProtocolException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The module's one Jackson mapper, and the quoting of bad input in error messages. */
+/** The module's one Jackson mapper, the parsing of QMP's greeting and timestamps, and the quoting of bad input. */
 public final class Json {
 
     /** Thread-safe once built; shared by every session. Unknown properties are ignored per record. */
@@ -51,6 +53,34 @@ public final class Json {
     public static String excerpt(JsonNode node) {
         byte[] bytes = node.toString().getBytes(StandardCharsets.UTF_8);
         return excerpt(bytes, bytes.length);
+    }
+
+    /**
+     * Reads the greeting's {@code QMP} object.
+     *
+     * @param qmp the object
+     * @return the greeting
+     * @throws QmpProtocolException if the version or capabilities are missing or malformed
+     */
+    static QmpGreeting greeting(JsonNode qmp) throws QmpProtocolException {
+        JsonNode version = qmp.path("version").path("qemu");
+        JsonNode capabilities = qmp.path("capabilities");
+        boolean wellFormed = isInt(version.path("major")) && isInt(version.path("minor")) && isInt(version.path("micro"))
+                && capabilities.isArray() && capabilities.valueStream().allMatch(JsonNode::isString);
+        if (!wellFormed) {
+            throw new QmpProtocolException("malformed QMP greeting: " + Json.excerpt(qmp));
+        }
+        try {
+            return new QmpGreeting(version.get("major").intValue(), version.get("minor").intValue(),
+                    version.get("micro").intValue(), qmp.path("version").path("package").asString(""),
+                    capabilities.valueStream().map(JsonNode::stringValue).toList());
+        } catch (IllegalArgumentException e) { // a negative version number
+            throw new QmpProtocolException("malformed QMP greeting (" + e.getMessage() + "): " + Json.excerpt(qmp), e);
+        }
+    }
+
+    private static boolean isInt(JsonNode node) {
+        return node.isIntegralNumber() && node.canConvertToInt();
     }
 
     /**

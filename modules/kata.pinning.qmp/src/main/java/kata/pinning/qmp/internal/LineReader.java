@@ -23,6 +23,8 @@ public final class LineReader {
     private int length;
 
     /**
+     * Creates a reader; it reads from the channel only when asked for a line.
+     *
      * @param channel      the stream to read
      * @param maxLineBytes the largest line accepted, without its terminator
      */

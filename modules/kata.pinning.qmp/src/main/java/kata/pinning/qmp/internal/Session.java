@@ -28,6 +28,7 @@ import kata.pinning.qmp.QmpCommandException;
 import kata.pinning.qmp.QmpConnectionClosedException;
 import kata.pinning.qmp.QmpEvent;
 import kata.pinning.qmp.QmpException;
+import kata.pinning.qmp.QmpGreeting;
 import kata.pinning.qmp.QmpProtocolException;
 import kata.pinning.qmp.QmpTimeoutException;
 import tools.jackson.core.JacksonException;
@@ -137,23 +138,28 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Waits for the greeting, then enables the protocol with {@code qmp_capabilities}. Closes the
-     * session on any failure.
+     * Waits for the greeting, checks it, then enables the protocol with {@code qmp_capabilities}.
+     * Closes the session on any failure.
      *
      * @param deadline a {@link System#nanoTime()} value for both steps
      * @param timeout  the whole time allowed, for messages
-     * @return the greeting's {@code QMP} object
+     * @return the greeting
      * @throws QmpTimeoutException          if either step misses the deadline
-     * @throws QmpProtocolException         if the peer sent something other than a greeting first
+     * @throws QmpProtocolException         if the peer's first message is not a well-formed greeting
      * @throws QmpConnectionClosedException if the peer closed the connection
      * @throws QmpCommandException          if QEMU refused {@code qmp_capabilities}
      */
-    public JsonNode handshake(long deadline, Duration timeout) throws QmpException {
+    public QmpGreeting handshake(long deadline, Duration timeout) throws QmpException {
         try {
-            JsonNode qmp = awaitGreeting(deadline, timeout);
-            execute("qmp_capabilities", null, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            QmpGreeting greeting = Json.greeting(awaitGreeting(deadline, timeout));
+            try {
+                execute("qmp_capabilities", null, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (QmpTimeoutException e) {
+                throw new QmpTimeoutException("no reply to 'qmp_capabilities' from " + peer + " within the connect timeout of "
+                        + timeout, timeout);
+            }
             advance(State.NEGOTIATING, State.RUNNING);
-            return qmp;
+            return greeting;
         } catch (QmpException | RuntimeException e) {
             close();
             throw e;
@@ -204,7 +210,10 @@ public final class Session implements AutoCloseable {
             request.set("arguments", arguments);
         }
         request.put("id", id);
-        byte[] line = encode(request);
+        // No line end after the object: QEMU reads its monitor one command at a time, so after
+        // 'quit' a trailing newline would still be unread when QEMU exits, and the kernel would then
+        // report a connection reset to the reader instead of a plain end of stream.
+        byte[] line = Json.MAPPER.writeValueAsBytes(request);
 
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, new Pending(command, reply));
@@ -223,14 +232,6 @@ public final class Session implements AutoCloseable {
         } finally {
             pending.remove(id);
         }
-    }
-
-    private static byte[] encode(ObjectNode request) {
-        byte[] json = Json.MAPPER.writeValueAsBytes(request);
-        byte[] line = new byte[json.length + 1];
-        System.arraycopy(json, 0, line, 0, json.length);
-        line[json.length] = '\n';
-        return line;
     }
 
     private JsonNode awaitReply(String command, CompletableFuture<JsonNode> reply, Duration timeout) throws QmpException {
@@ -342,7 +343,7 @@ public final class Session implements AutoCloseable {
         try {
             for (byte[] line = outbox.take(); line != STOP_WRITER; line = outbox.take()) {
                 byte[] sent = line;
-                LOG.log(Level.DEBUG, () -> "--> " + peer + " " + new String(sent, 0, sent.length - 1, UTF_8));
+                LOG.log(Level.DEBUG, () -> "--> " + peer + " " + new String(sent, UTF_8));
                 ByteBuffer buffer = ByteBuffer.wrap(line);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -418,17 +419,35 @@ public final class Session implements AutoCloseable {
                 + (why == null ? " (closed by the client)" : ": " + why.getMessage()), command, why);
     }
 
-    /** @see EventHub#addListener */
+    /**
+     * Registers a listener, called on the reader thread for every later event.
+     *
+     * @param listener the listener
+     */
     public void addEventListener(Consumer<QmpEvent> listener) {
         events.addListener(listener);
     }
 
-    /** @see EventHub#removeListener */
+    /**
+     * Unregisters a listener.
+     *
+     * @param listener the listener
+     * @return whether it was registered
+     */
     public boolean removeEventListener(Consumer<QmpEvent> listener) {
         return events.removeListener(listener);
     }
 
-    /** @see EventHub#await */
+    /**
+     * Takes the oldest buffered event with this name, waiting for one until the timeout.
+     *
+     * @param name    the event name
+     * @param timeout how long to wait
+     * @return the event
+     * @throws QmpTimeoutException          if none came in time; the session stays open
+     * @throws QmpConnectionClosedException if the session closed and no such event is buffered
+     * @throws QmpException                 if the thread is interrupted
+     */
     public QmpEvent awaitEvent(String name, Duration timeout) throws QmpException {
         return events.await(name, timeout, activity -> closed(null, activity));
     }
