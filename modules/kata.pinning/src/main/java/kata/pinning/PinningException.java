@@ -33,8 +33,11 @@ public final class PinningException extends RuntimeException {
         CGROUP
     }
 
+    /** The step that failed. */
     private final Kind kind;
+    /** The thread the failure is about, or 0. */
     private final int threadId;
+    /** The CPUs that thread was to get, or null; not serialized, as CpuSet is not serializable. */
     private final transient CpuSet cpus;
 
     PinningException(Kind kind, String message, int threadId, CpuSet cpus, Throwable cause) {

@@ -62,10 +62,7 @@ public final class SandboxResources {
      * @throws PinningException if a step fails; the VM counts as started all the same
      */
     public void vmStarted() {
-        locked(() -> {
-            state.vmStarted();
-            return null;
-        });
+        locked(state::vmStarted);
     }
 
     /**
@@ -80,10 +77,7 @@ public final class SandboxResources {
      */
     public void update(ContainerEvent event) {
         Objects.requireNonNull(event, "event");
-        locked(() -> {
-            state.update(event);
-            return null;
-        });
+        locked(() -> state.update(event));
     }
 
     /**
@@ -94,7 +88,7 @@ public final class SandboxResources {
      * @throws PinningException of kind {@link PinningException.Kind#VMM_QUERY} if the VMM cannot be asked
      */
     public SandboxStatus status() {
-        return locked(state::status);
+        return lockedGet(state::status);
     }
 
     /**
@@ -105,7 +99,7 @@ public final class SandboxResources {
      * @return the JSON text
      */
     public String persist() {
-        return locked(() -> state.persisted().toJson());
+        return lockedGet(() -> state.persisted().toJson());
     }
 
     /**
@@ -114,13 +108,17 @@ public final class SandboxResources {
      * @throws PinningException of kind {@link PinningException.Kind#CGROUP} if it cannot be removed
      */
     public void delete() {
-        locked(() -> {
-            state.deleteCgroup();
+        locked(state::deleteCgroup);
+    }
+
+    private void locked(Runnable action) {
+        lockedGet(() -> {
+            action.run();
             return null;
         });
     }
 
-    private <T> T locked(Supplier<T> action) {
+    private <T> T lockedGet(Supplier<T> action) {
         lock.lock();
         try {
             return action.get();
