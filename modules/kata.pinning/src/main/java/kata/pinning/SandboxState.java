@@ -101,11 +101,11 @@ final class SandboxState {
         String id = event.containerId();
         boolean known = containers.containsKey(id);
         switch (event) {
-            case ContainerEvent.Added added when known ->
+            case ContainerEvent.Added _ when known ->
                     throw new IllegalArgumentException("container " + id + " was already added");
-            case ContainerEvent.Updated updated when !known ->
+            case ContainerEvent.Updated _ when !known ->
                     throw new IllegalArgumentException("no container " + id + " to update");
-            case ContainerEvent.Deleted deleted when !known ->
+            case ContainerEvent.Deleted _ when !known ->
                     throw new IllegalArgumentException("no container " + id + " to delete");
             default -> {
                 // a valid event: nothing changed yet
@@ -116,7 +116,7 @@ final class SandboxState {
         switch (event) {
             case ContainerEvent.Added added -> containers.put(id, added.resources());
             case ContainerEvent.Updated updated -> containers.put(id, updated.resources());
-            case ContainerEvent.Deleted deleted -> containers.remove(id);
+            case ContainerEvent.Deleted _ -> containers.remove(id);
         }
         LOG.log(DEBUG, "{0}", event);
         try {

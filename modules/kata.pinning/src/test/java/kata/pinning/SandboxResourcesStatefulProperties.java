@@ -227,7 +227,8 @@ class SandboxResourcesStatefulProperties {
         private List<Vcpu> inject(Fault fault) {
             List<Vcpu> reported = host.vmm.vcpusNow();
             switch (fault) {
-                case Fault.None none -> {
+                case Fault.None _ -> {
+                    // nothing to arm
                 }
                 case Fault.Kernel kernel -> host.kernel.failNextSet(kernel.tid(), kernel.errno());
                 case Fault.Foreign foreign -> {
@@ -236,8 +237,8 @@ class SandboxResourcesStatefulProperties {
                     reported = List.copyOf(lying);
                     host.vmm.answerNext(reported);
                 }
-                case Fault.Qmp qmp -> host.vmm.failNextQuery(new IOException("QMP socket closed"));
-                case Fault.Cgroup cgroup -> host.cgroup.failNextApply();
+                case Fault.Qmp _ -> host.vmm.failNextQuery(new IOException("QMP socket closed"));
+                case Fault.Cgroup _ -> host.cgroup.failNextApply();
             }
             return reported;
         }
