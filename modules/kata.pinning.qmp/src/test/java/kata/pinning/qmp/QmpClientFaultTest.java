@@ -231,6 +231,7 @@ class QmpClientFaultTest {
             peer.handshake();
             peer.awaitHangUp();
         }); QmpClient client = connecting.get(10, TimeUnit.SECONDS)) {
+            assertEquals(socket, server.socket());
             assertEquals("7.2.0", client.greeting().version());
             assertEquals("fake", client.greeting().packageName());
         }

@@ -55,14 +55,11 @@ public final class Session implements AutoCloseable {
 
     private enum State { AWAITING_GREETING, NEGOTIATING, RUNNING, CLOSED }
 
-    private record Pending(String command, CompletableFuture<JsonNode> reply) {
-    }
-
     private final SocketChannel channel;
     private final String peer;
     private final LineReader lines;
     private final EventHub events;
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>(); // by command id
     private final AtomicLong lastId = new AtomicLong();
     private final BlockingQueue<byte[]> outbox = new LinkedBlockingQueue<>(); // at most one entry per waiting caller
     private final CompletableFuture<JsonNode> greeting = new CompletableFuture<>();
@@ -213,10 +210,10 @@ public final class Session implements AutoCloseable {
         // No line end after the object: QEMU reads its monitor one command at a time, so after
         // 'quit' a trailing newline would still be unread when QEMU exits, and the kernel would then
         // report a connection reset to the reader instead of a plain end of stream.
-        byte[] line = Json.MAPPER.writeValueAsBytes(request);
+        byte[] bytes = Json.MAPPER.writeValueAsBytes(request);
 
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-        pending.put(id, new Pending(command, reply));
+        pending.put(id, reply);
         try {
             if (state == State.CLOSED) { // shutdown() may have drained the table before our entry
                 throw closed(command, null);
@@ -227,7 +224,7 @@ public final class Session implements AutoCloseable {
                     shutdown(new QmpTimeoutException("no reply to '" + command + "' from " + peer + " within " + timeout, timeout));
                 }
             });
-            outbox.add(line);
+            outbox.add(bytes);
             return returnValue(command, awaitReply(command, reply, timeout));
         } finally {
             pending.remove(id);
@@ -326,12 +323,12 @@ public final class Session implements AutoCloseable {
             // We put an id on every command; QEMU leaves it out only when it could not parse one.
             throw protocolError("a reply without id", line);
         }
-        Pending waiter = pending.remove(id.asString());
+        CompletableFuture<JsonNode> waiter = pending.remove(id.asString());
         if (waiter == null) {
             LOG.log(Level.WARNING, "dropping QMP reply from {0} with unknown id {1} (its caller gave up)", peer, id);
             return;
         }
-        waiter.reply.complete(reply);
+        waiter.complete(reply);
     }
 
     private QmpProtocolException protocolError(String what, byte[] line) {
@@ -341,10 +338,10 @@ public final class Session implements AutoCloseable {
     /** Runs on the writer thread: sends queued requests in order until the session closes. */
     private void writeLoop() {
         try {
-            for (byte[] line = outbox.take(); line != STOP_WRITER; line = outbox.take()) {
-                byte[] sent = line;
+            for (byte[] request = outbox.take(); request != STOP_WRITER; request = outbox.take()) {
+                byte[] sent = request;
                 LOG.log(Level.DEBUG, () -> "--> " + peer + " " + new String(sent, UTF_8));
-                ByteBuffer buffer = ByteBuffer.wrap(line);
+                ByteBuffer buffer = ByteBuffer.wrap(request);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
@@ -389,7 +386,7 @@ public final class Session implements AutoCloseable {
         outbox.add(STOP_WRITER);
         Throwable failure = reason != null ? reason : new ClosedChannelException();
         greeting.completeExceptionally(failure);
-        pending.values().forEach(waiter -> waiter.reply.completeExceptionally(failure));
+        pending.values().forEach(waiter -> waiter.completeExceptionally(failure));
         events.close();
     }
 
