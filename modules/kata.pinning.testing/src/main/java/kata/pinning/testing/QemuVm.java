@@ -190,10 +190,10 @@ public final class QemuVm implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(LOG_NAME).toFile())
                 .start();
-        process.getOutputStream().close(); // QEMU gets no stdin
         QemuVm vm = new QemuVm(process, dir, socket, accel);
         Runtime.getRuntime().addShutdownHook(vm.shutdownHook);
         try {
+            process.getOutputStream().close(); // QEMU gets no stdin
             vm.awaitSocket();
             return vm;
         } catch (IOException | RuntimeException e) {
