@@ -1,30 +1,51 @@
 package kata.pinning.cli;
 
 import java.text.MessageFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.ResourceBundle;
 
 /**
  * Where the libraries' {@link System.Logger} messages go while the command runs: one line each on
- * stderr, warnings and errors only unless {@code --verbose} asks for debug messages and stack traces.
+ * stderr.
+ *
+ * <p>Without {@code --verbose} only warnings and errors count, and they are held until the command
+ * ends: printed if it succeeded, dropped if it failed, since the command's own error line then says
+ * what went wrong and stderr must hold only that line. With {@code --verbose} every message from
+ * DEBUG up is printed at once, with its logger's name and stack trace.
  *
  * <p>Installed as the {@link System.LoggerFinder} service by this module's descriptor, so the
  * libraries stay free of any logging dependency and the command decides what the user sees.
  */
 public final class CliLoggerFinder extends System.LoggerFinder {
 
-    private static volatile boolean verbose;
+    private static final Object LOCK = new Object();
+    private static boolean verbose; // guarded by LOCK
+    private static final List<String> HELD = new ArrayList<>(); // guarded by LOCK
 
     /** Creates the finder; called by {@link java.util.ServiceLoader}. */
     public CliLoggerFinder() {
     }
 
     /**
-     * Chooses how much to show.
+     * Chooses how much to show, for the command about to run.
      *
-     * @param showDebug whether to show debug messages and stack traces
+     * @param showDebug whether to show debug messages and stack traces at once
      */
     static void configure(boolean showDebug) {
-        verbose = showDebug;
+        synchronized (LOCK) {
+            verbose = showDebug;
+            HELD.clear();
+        }
+    }
+
+    /** Prints the warnings held back while the command ran, which then succeeded. */
+    static void commandSucceeded() {
+        synchronized (LOCK) {
+            HELD.forEach(System.err::println);
+            HELD.clear();
+        }
     }
 
     @Override
@@ -41,7 +62,9 @@ public final class CliLoggerFinder extends System.LoggerFinder {
 
         @Override
         public boolean isLoggable(Level level) {
-            return level != Level.OFF && level.getSeverity() >= (verbose ? Level.DEBUG : Level.WARNING).getSeverity();
+            synchronized (LOCK) {
+                return level != Level.OFF && level.getSeverity() >= (verbose ? Level.DEBUG : Level.WARNING).getSeverity();
+            }
         }
 
         @Override
@@ -60,11 +83,17 @@ public final class CliLoggerFinder extends System.LoggerFinder {
         }
 
         private void write(Level level, String message, Throwable thrown) {
-            String where = verbose ? " [" + name + "]" : "";
-            System.err.println("kata-pinning: " + level.getName().toLowerCase(java.util.Locale.ROOT) + where + ": "
-                    + message + (thrown == null ? "" : " (" + Failures.describe(thrown) + ")"));
-            if (thrown != null && verbose) {
-                thrown.printStackTrace(System.err);
+            synchronized (LOCK) {
+                String line = "kata-pinning: " + level.getName().toLowerCase(Locale.ROOT) + (verbose ? " [" + name + "]" : "")
+                        + ": " + message + (thrown == null ? "" : " (" + Failures.describe(thrown) + ")");
+                if (!verbose) {
+                    HELD.add(line);
+                    return;
+                }
+                System.err.println(line);
+                if (thrown != null) {
+                    thrown.printStackTrace(System.err);
+                }
             }
         }
 

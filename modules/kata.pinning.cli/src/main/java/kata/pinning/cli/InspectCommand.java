@@ -47,7 +47,7 @@ final class InspectCommand implements Callable<Integer> {
         Path socket = options.requireQmp(command);
         int pid = options.requirePid(command);
         ThreadAffinity affinity = ThreadAffinity.linux();
-        try (QmpClient qmp = QmpClient.connect(socket, LiveSandbox.CONNECT_TIMEOUT)) {
+        try (QmpClient qmp = LiveSandbox.connect(socket)) {
             List<StatusView.VcpuView> vcpus = qmp.queryCpusFast().stream()
                     .sorted(Comparator.comparingInt(CpuInfoFast::cpuIndex))
                     .map(cpu -> new StatusView.VcpuView(cpu.cpuIndex(), cpu.threadId(),

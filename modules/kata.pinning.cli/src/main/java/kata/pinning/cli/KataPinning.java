@@ -112,7 +112,9 @@ public final class KataPinning implements Runnable {
         cli.setErr(err);
         cli.setExecutionStrategy(parsed -> {
             CliLoggerFinder.configure(root.verbose);
-            return new CommandLine.RunLast().execute(parsed);
+            int exitCode = new CommandLine.RunLast().execute(parsed); // a failure throws past the next line
+            CliLoggerFinder.commandSucceeded();
+            return exitCode;
         });
         cli.setParameterExceptionHandler(Failures::usage);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> Failures.execution(e, commandLine, root.verbose));

@@ -1,6 +1,7 @@
 package kata.pinning.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,7 +28,7 @@ import picocli.CommandLine;
 final class LiveSandbox implements AutoCloseable {
 
     /** How long to wait for the VMM's QMP greeting. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final QmpClient qmp;
     private final SandboxResources sandbox;
@@ -58,7 +59,7 @@ final class LiveSandbox implements AutoCloseable {
         StateFile.checkWritable(state);
         Optional<StateFile.Saved> saved = StateFile.read(state);
         PodConfig pod = podConfig(options);
-        QmpClient qmp = QmpClient.connect(socket, CONNECT_TIMEOUT);
+        QmpClient qmp = connect(socket);
         try {
             SandboxResources.Builder builder = SandboxResources.builder()
                     .config(pod)
@@ -70,6 +71,21 @@ final class LiveSandbox implements AutoCloseable {
             qmp.close();
             throw e;
         }
+    }
+
+    /**
+     * Connects to a VMM's QMP socket; fails at once, rather than after the timeout, when there is
+     * no socket at that path.
+     *
+     * @param socket the QMP socket
+     * @return the connected client
+     * @throws QmpException if the socket is missing, or connecting or the greeting fails
+     */
+    static QmpClient connect(Path socket) throws QmpException {
+        if (!Files.exists(socket)) {
+            throw new QmpException("no QMP socket at " + socket + ": is the VMM running?");
+        }
+        return QmpClient.connect(socket, CONNECT_TIMEOUT);
     }
 
     /**

@@ -207,8 +207,8 @@ public final class EmbeddedVmm implements DemoVmm {
     }
 
     /**
-     * Stops serving QMP, ends every vCPU thread and removes the socket. Idempotent; also what
-     * {@code quit} does.
+     * Stops accepting connections and removes the socket, then closes the open connections and ends
+     * every vCPU thread. Idempotent; also what {@code quit} does.
      */
     @Override
     public void close() {
@@ -224,6 +224,11 @@ public final class EmbeddedVmm implements DemoVmm {
             server.close();
         } catch (IOException e) {
             // closing a listening socket does not fail in a way that leaves anything behind
+        }
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            // a socket file left behind is removed with the demo's work directory
         }
         for (SocketChannel client : clients) {
             try {
@@ -242,11 +247,6 @@ public final class EmbeddedVmm implements DemoVmm {
                 Thread.currentThread().interrupt();
                 break;
             }
-        }
-        try {
-            Files.deleteIfExists(socket);
-        } catch (IOException e) {
-            // a socket file left behind is removed with the demo's work directory
         }
     }
 

@@ -1,8 +1,6 @@
 package kata.pinning.cli.demo;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -11,6 +9,9 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -19,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One QMP connection to an {@link EmbeddedVmm}: the greeting, capabilities negotiation, then one
- * reply line per command line, each carrying the command's {@code id} when it had one.
+ * reply line per command, carrying the command's {@code id} when it had one.
  */
 final class QmpServerSession {
 
@@ -37,30 +38,31 @@ final class QmpServerSession {
         this.out = Channels.newOutputStream(channel);
     }
 
-    /** Serves the connection until the client closes it or {@code quit} ends the VMM. */
+    /**
+     * Serves the connection until the client closes it or {@code quit} ends the VMM. Like QEMU, it
+     * reads a stream of JSON objects, with or without line ends between them. Unlike QEMU, it does
+     * not resynchronize after malformed JSON: it answers with an error and closes the connection.
+     */
     void run() throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
-        send(greeting());
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (line.isBlank()) {
-                continue;
+        send(greeting()); // before reading: the reader blocks until the client's first command
+        try {
+            // The channel stays open after a parse error, for the error reply; the accept loop closes it.
+            MappingIterator<JsonNode> requests = JSON.readerFor(JsonNode.class)
+                    .without(StreamReadFeature.AUTO_CLOSE_SOURCE)
+                    .readValues(Channels.newInputStream(channel));
+            while (requests.hasNextValue()) {
+                JsonNode request = requests.nextValue();
+                JsonNode id = request.isObject() ? request.get("id") : null;
+                if (!request.isObject() || !request.path("execute").isString()) {
+                    send(error(id, "GenericError", "QMP input must be a JSON object with a string member 'execute'"));
+                } else if (!handle(request.path("execute").stringValue(), request.path("arguments"), id)) {
+                    return;
+                }
             }
-            JsonNode request;
-            try {
-                request = JSON.readTree(line);
-            } catch (JacksonException e) {
-                send(error(null, "GenericError", "JSON parse error, " + e.getOriginalMessage()));
-                continue;
-            }
-            JsonNode id = request.isObject() ? request.get("id") : null;
-            if (!request.isObject() || !request.path("execute").isString()) {
-                send(error(id, "GenericError", "QMP input must be a JSON object with a string member 'execute'"));
-                continue;
-            }
-            if (!handle(request.path("execute").stringValue(), request.path("arguments"), id)) {
-                return;
-            }
+        } catch (JacksonIOException e) {
+            throw e.getCause(); // the connection failed or was closed, not the JSON
+        } catch (JacksonException e) {
+            send(error(null, "GenericError", "JSON parse error, " + e.getOriginalMessage()));
         }
     }
 

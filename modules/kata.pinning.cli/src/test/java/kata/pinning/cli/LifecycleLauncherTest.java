@@ -1,0 +1,117 @@
+package kata.pinning.cli;
+
+import static kata.pinning.cli.Launcher.kataPinning;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import kata.pinning.cpuset.CpuSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The lifecycle commands against a real QEMU, one launcher process per step as a runtime would run
+ * them, with the state file carrying the sandbox from one step to the next. Every affinity is
+ * checked in {@code /proc}, not only in the command's output.
+ */
+class LifecycleLauncherTest {
+
+    private static final List<String> STATUS_FIELDS =
+            List.of("enabled", "pinned", "cpuset", "decision", "reason", "vcpus", "containers");
+
+    @TempDir
+    static Path dir;
+    static LiveVm vm;
+
+    @BeforeAll
+    static void boot() throws IOException {
+        vm = LiveVm.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (vm != null) {
+            vm.close();
+        }
+    }
+
+    @Test
+    void aSandboxIsPinnedResetAndPinnedAgainAcrossInvocations() throws Exception {
+        CpuSet two = vm.twoCpus();
+        String low = Integer.toString(two.first());
+
+        JsonNode started = kataPinning(vm.args("--json", "vm-started")).json();
+        assertEquals(STATUS_FIELDS, List.copyOf(started.propertyNames()));
+        assertEquals("skipped", started.path("decision").stringValue());
+        assertTrue(started.path("enabled").booleanValue());
+        assertEquals(LiveVm.VCPUS, started.path("vcpus").size());
+        assertTrue(Files.exists(vm.state));
+        List<Integer> tids = started.path("vcpus").valueStream().map(v -> v.path("threadId").intValue()).toList();
+
+        JsonNode pinned = kataPinning(vm.args("--json", "container", "add", "c1", "--cpus", two.toString())).json();
+        assertEquals("pinned", pinned.path("decision").stringValue());
+        assertTrue(pinned.path("pinned").booleanValue());
+        assertEquals(two.toString(), pinned.path("cpuset").stringValue());
+        for (int i = 0; i < LiveVm.VCPUS; i++) {
+            assertEquals(CpuSet.of(two.nth(i)), vm.allowedCpus(tids.get(i)), "vCPU " + i + " in /proc");
+            JsonNode vcpu = pinned.path("vcpus").get(i);
+            assertEquals(List.of("index", "threadId", "affinity"), List.copyOf(vcpu.propertyNames()));
+            assertEquals(Integer.toString(two.nth(i)), vcpu.path("affinity").stringValue());
+        }
+
+        JsonNode status = kataPinning(vm.args("--json", "status")).json();
+        assertEquals(STATUS_FIELDS, List.copyOf(status.propertyNames()));
+        assertEquals("pinned", status.path("decision").stringValue(), "the last decision survives the restart");
+        assertEquals(pinned.path("reason"), status.path("reason"));
+        assertEquals(two.toString(), status.path("containers").path("c1").path("cpus").stringValue());
+
+        JsonNode reset = kataPinning(vm.args("--json", "container", "update", "c1", "--cpus", low)).json();
+        assertEquals("reset", reset.path("decision").stringValue());
+        for (int tid : tids) {
+            assertEquals(CpuSet.of(two.first()), vm.allowedCpus(tid));
+        }
+
+        Path oci = Files.writeString(dir.resolve("config.json"),
+                "{\"ociVersion\":\"1.1.0\",\"linux\":{\"resources\":{\"cpu\":{\"cpus\":\"" + two + "\",\"mems\":\"0\"}}}}");
+        JsonNode fromOci = kataPinning(vm.args("--json", "container", "update", "c1", "--oci", oci.toString())).json();
+        assertEquals("pinned", fromOci.path("decision").stringValue());
+        assertEquals("0", fromOci.path("containers").path("c1").path("mems").stringValue());
+        assertEquals(CpuSet.of(two.nth(1)), vm.allowedCpus(tids.get(1)));
+
+        Launcher.Result overlapping = kataPinning(vm.args("container", "add", "c2", "--cpus", low));
+        assertEquals(KataPinning.OK, overlapping.exitCode(), overlapping::toString);
+        assertTrue(overlapping.stdout().contains("decision: unchanged ("), overlapping::toString);
+
+        kataPinning(vm.args("container", "delete", "c1")).assertSuccess();
+        JsonNode deleted = kataPinning(vm.args("--json", "container", "delete", "c2")).json();
+        assertEquals("reset", deleted.path("decision").stringValue());
+        assertTrue(deleted.path("containers").isEmpty());
+        for (int tid : tids) {
+            assertEquals(vm.qemuAffinity(), vm.allowedCpus(tid), "back to QEMU's own affinity");
+        }
+
+        JsonNode saved = JsonMapper.builder().build().readTree(Files.readString(vm.state));
+        assertEquals("reset", saved.path("decision").stringValue());
+        assertTrue(saved.path("sandbox").path("containers").isEmpty());
+    }
+
+    @Test
+    void inspectShowsEachVcpuThreadAndItsAffinity() throws Exception {
+        JsonNode inspection = kataPinning("--json", "--qmp", vm.qemu.qmpSocket().toString(),
+                "--pid", Long.toString(vm.qemu.pid()), "inspect").json();
+        assertEquals(List.of("vcpus"), List.copyOf(inspection.propertyNames()));
+        assertEquals(LiveVm.VCPUS, inspection.path("vcpus").size());
+        for (JsonNode vcpu : inspection.path("vcpus")) {
+            assertEquals(vm.allowedCpus(vcpu.path("threadId").intValue()).toString(), vcpu.path("affinity").stringValue());
+        }
+        Launcher.Result text = kataPinning("--qmp", vm.qemu.qmpSocket().toString(), "--pid", Long.toString(vm.qemu.pid()), "inspect");
+        assertTrue(text.stdout().startsWith("vCPU   thread     allowed CPUs\n0 "), text::toString);
+    }
+}
