@@ -2,7 +2,6 @@ package kata.pinning.cli;
 
 import java.io.IOException;
 import java.util.concurrent.Callable;
-import kata.pinning.SandboxResources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -25,6 +24,13 @@ final class VmStartedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return LiveSandbox.run(root, spec.commandLine(), SandboxResources::vmStarted);
+        return LiveSandbox.run(root, spec.commandLine(), sandbox -> {
+            try {
+                sandbox.vmStarted();
+            } catch (IllegalStateException e) {
+                throw new BadInputException("the state file " + root.options().state()
+                        + " is of a sandbox whose VM has started already; give a new VM a new --state file", e);
+            }
+        });
     }
 }
