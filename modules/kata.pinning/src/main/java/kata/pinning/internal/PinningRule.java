@@ -92,7 +92,7 @@ public final class PinningRule {
             return "no container has a cpuset";
         }
         if (threads.size() != union.size()) {
-            return threads.size() + " vCPUs for " + union.size() + " CPUs (" + union + ")";
+            return counts(threads, union);
         }
         return null;
     }
@@ -103,8 +103,16 @@ public final class PinningRule {
             Vcpu vcpu = threads.get(i);
             assignments.add(new Assignment(vcpu.index(), vcpu.threadId(), union.nth(i)));
         }
-        return new Decision.Pin(assignments, threads.size() + " vCPUs for " + union.size() + " CPUs ("
-                + union + "): one vCPU per CPU");
+        return new Decision.Pin(assignments, counts(threads, union) + ": one vCPU per CPU");
+    }
+
+    /** {@return for example "1 vCPU for 2 CPUs (0-1)"} */
+    private static String counts(List<Vcpu> threads, CpuSet union) {
+        return plural(threads.size(), "vCPU") + " for " + plural(union.size(), "CPU") + " (" + union + ")";
+    }
+
+    private static String plural(int count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 
     private static List<Integer> distinctThreads(List<Vcpu> threads) {
