@@ -10,7 +10,7 @@ import picocli.CommandLine;
  * @param qmp the VMM's QMP socket, or null
  * @param pid the VMM's process id, or null
  * @param config the Kata configuration file, or null for Kata's search order
- * @param annotations the pod annotations, in command-line order
+ * @param annotations the pod annotations; the last value given for a key wins
  * @param state the sandbox state file, or null
  * @param json whether output is one JSON document
  * @param verbose whether to show stack traces and debug logs

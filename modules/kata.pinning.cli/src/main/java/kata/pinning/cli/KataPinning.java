@@ -145,7 +145,7 @@ public final class KataPinning implements Runnable {
         return new GlobalOptions(qmp, pid, config, Map.copyOf(annotations), state, json, verbose);
     }
 
-    /** {@return where this command writes its results and errors} */
+    /** {@return where the command prints its result, as text or JSON per {@code --json}} */
     Output output() {
         return new Output(spec.commandLine().getOut(), json);
     }

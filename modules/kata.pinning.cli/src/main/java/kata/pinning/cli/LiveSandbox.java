@@ -47,16 +47,20 @@ final class LiveSandbox implements AutoCloseable {
      *
      * @param options the global options
      * @param command the command, for usage errors
+     * @param forUpdate whether the state file will be rewritten, so its directory must be writable
      * @return the sandbox, connected; close it to disconnect
      * @throws CommandLine.ParameterException if an option the command needs is missing
-     * @throws BadInputException if the state file or configuration cannot be used
+     * @throws BadInputException if the state file cannot be used
+     * @throws kata.pinning.config.ConfigException if the configuration or an annotation is bad
      * @throws QmpException if the VMM cannot be reached
      */
-    static LiveSandbox open(GlobalOptions options, CommandLine command) throws QmpException {
+    static LiveSandbox open(GlobalOptions options, CommandLine command, boolean forUpdate) throws QmpException {
         Path socket = options.requireQmp(command);
         int pid = options.requirePid(command);
         Path state = options.requireState(command);
-        StateFile.checkWritable(state);
+        if (forUpdate) {
+            StateFile.checkWritable(state);
+        }
         Optional<StateFile.Saved> saved = StateFile.read(state);
         PodConfig pod = podConfig(options);
         QmpClient qmp = connect(socket);
@@ -141,7 +145,7 @@ final class LiveSandbox implements AutoCloseable {
      * @throws IOException if the state file cannot be written
      */
     static int run(KataPinning root, CommandLine command, Consumer<SandboxResources> operation) throws IOException {
-        try (LiveSandbox sandbox = open(root.options(), command)) {
+        try (LiveSandbox sandbox = open(root.options(), command, true)) {
             StatusView view = sandbox.apply(operation);
             root.output().print(view, view::toText);
         }

@@ -30,7 +30,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws QmpException {
-        try (LiveSandbox sandbox = LiveSandbox.open(root.options(), spec.commandLine())) {
+        try (LiveSandbox sandbox = LiveSandbox.open(root.options(), spec.commandLine(), false)) {
             StatusView view = sandbox.status();
             root.output().print(view, view::toText);
         }
