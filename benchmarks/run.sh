@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds and runs every kata-pinning benchmark in one go, then prints one table (also written to
-# benchmarks/target/table.md; JMH's own log goes to benchmarks/target/jmh.log).
+# benchmarks/target/table.md; JMH's own logs go to benchmarks/target/jmh-round-*.log).
 #
 #   benchmarks/run.sh            the full run, about 15 minutes on 2 CPUs
 #   benchmarks/run.sh --quick    one short fork per benchmark, to try changes
+#   benchmarks/run.sh --rounds 5 more rounds (default 3) for steadier medians on a busy machine
 #   benchmarks/run.sh REGEX...   only the JMH benchmarks matching, e.g. 'AffinityBenchmark'
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,6 @@ feature=$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 |
 
 exec "$jdk/bin/java" "${java_opts[@]}" -jar benchmarks/target/benchmarks.jar \
     --c-peer benchmarks/target/affinity_peer \
-    --jmh-log benchmarks/target/jmh.log \
+    --log-dir benchmarks/target \
     --table benchmarks/target/table.md \
     "$@"

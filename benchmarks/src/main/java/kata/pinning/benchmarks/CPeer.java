@@ -22,7 +22,7 @@ final class CPeer {
      * @return one ns/op sample per run
      * @throws IOException if the peer cannot be started, fails, or prints no number
      */
-    Stats measure(String op, long calls, int runs) throws IOException, InterruptedException {
+    List<Double> measure(String op, long calls, int runs) throws IOException, InterruptedException {
         List<Double> samples = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             Process process = new ProcessBuilder(executable.toString(), op, Long.toString(calls))
@@ -39,6 +39,6 @@ final class CPeer {
                 throw new IOException(executable + " " + op + " printed " + out + ", not ns/op", e);
             }
         }
-        return Stats.of(samples);
+        return samples;
     }
 }

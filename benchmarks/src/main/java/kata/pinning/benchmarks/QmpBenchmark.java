@@ -2,7 +2,6 @@ package kata.pinning.benchmarks;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import kata.pinning.qmp.CpuInfoFast;
@@ -29,9 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = Suite.NATIVE_ACCESS)
+@Fork(value = 2, jvmArgsAppend = {Suite.NATIVE_ACCESS, Suite.HEAP_MIN, Suite.HEAP_MAX, Suite.PRE_TOUCH})
 public class QmpBenchmark {
 
     @Param({"2", "16", "64", "128"})
@@ -45,7 +44,7 @@ public class QmpBenchmark {
     @Setup
     public void startVm() throws IOException {
         vm = Vm.start(vcpus);
-        client = QmpClient.connect(vm.qmpSocket(), Duration.ofSeconds(30));
+        client = vm.client();
         raw = RawQmp.connect(vm.rawSocket());
         // Both clients must see every vCPU, or the benchmark measures a smaller reply than it says.
         int seen = client.queryCpusFast().size();
@@ -61,9 +60,8 @@ public class QmpBenchmark {
     public void stopVm() throws IOException {
         try {
             raw.close();
-            client.close();
         } finally {
-            vm.close(); // stops QEMU by its pid
+            vm.close(); // and QEMU, by its pid
         }
     }
 

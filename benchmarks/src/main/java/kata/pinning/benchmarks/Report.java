@@ -19,22 +19,25 @@ final class Report {
     static final String C_SET = "c.set";
     static final String C_GET = "c.get";
 
-    private final Map<String, Stats> stats = new LinkedHashMap<>();
+    private final Map<String, List<Double>> samples = new LinkedHashMap<>();
     private final Map<String, Double> counts = new LinkedHashMap<>();
+    private final Map<String, Stats> stats = new LinkedHashMap<>();
     private final List<String> rows = new ArrayList<>();
     private final List<String> targets = new ArrayList<>();
 
-    /** Records the samples of one benchmark; {@code key} is {@code Class.method[@vcpus]} or a C_ key. */
-    void add(String key, Stats samples) {
-        stats.put(key, samples);
+    /** Adds samples (ns/op) of one benchmark; {@code key} is {@code Class.method[@vcpus]} or a C_ key. */
+    void add(String key, List<Double> more) {
+        samples.computeIfAbsent(key, k -> new ArrayList<>()).addAll(more);
     }
 
-    /** Records a JMH secondary result, such as an auxiliary counter. */
+    /** Adds to a counter, such as a JMH auxiliary counter, summed over rounds. */
     void addCount(String key, double value) {
-        counts.put(key, value);
+        counts.merge(key, value, Double::sum);
     }
 
     String table() {
+        stats.clear();
+        samples.forEach((key, values) -> stats.put(key, Stats.of(values)));
         rows.clear();
         targets.clear();
         affinity("set", C_SET, "AffinityBenchmark.librarySet", "AffinityBenchmark.jnaSet");

@@ -1,52 +1,69 @@
 package kata.pinning.benchmarks;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
+import kata.pinning.testing.QemuVm;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Runs every benchmark in one go (the C peer, then JMH) and prints one table: see {@link Report}.
+ * Runs every benchmark in one go and prints one table: see {@link Report}.
  *
  * <pre>
- * java --enable-native-access=ALL-UNNAMED -jar benchmarks.jar --c-peer PATH [--quick]
- *      [--jmh-log FILE] [--table FILE] [REGEX...]
+ * java --enable-native-access=ALL-UNNAMED -jar benchmarks.jar --c-peer PATH [--rounds R] [--quick]
+ *      [--log-dir DIR] [--table FILE] [REGEX...]
  * </pre>
  * The regular expressions select JMH benchmarks as JMH's own command line does (default: all).
- * {@code --quick} runs one short fork of each, to try changes; its numbers mean little.
+ *
+ * <p>The run is split into rounds (3 by default): each round runs the C peer a few times, then one
+ * JMH fork of every selected benchmark. On a shared, noisy machine this spreads whatever else runs
+ * over all the peers alike, where JMH alone would run all forks of one benchmark, then all of the
+ * next, minutes apart. Each row's median and range are over the iterations of all rounds.
+ * {@code --quick} runs one short round, to try changes; its numbers mean little.
  */
 public final class Suite {
 
     /** What each forked JVM needs: the library, JNA and the benchmarks all sit on the class path. */
     static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
-    /** Calls per run of the C peer, and runs: enough for a median in a few seconds. */
+    /**
+     * A fixed heap, touched at start: a growing heap takes page faults on fresh memory, which made
+     * the allocating benchmarks swing between 60 ns and 6 µs per call on this kind of machine.
+     */
+    static final String HEAP_MIN = "-Xms1g";
+    static final String HEAP_MAX = "-Xmx1g";
+    static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";
+
+    /** Calls per run of the C peer, and runs per round. */
     private static final long C_CALLS = 200_000;
-    private static final int C_RUNS = 10;
+    private static final int C_RUNS_PER_ROUND = 4;
 
     private Suite() {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException, RunnerException {
         Path cPeer = null;
-        Path jmhLog = Path.of("jmh.log");
+        Path logDir = Path.of(".");
         Path table = null;
+        int rounds = 3;
         boolean quick = false;
         List<String> includes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--c-peer" -> cPeer = Path.of(value(args, ++i));
-                case "--jmh-log" -> jmhLog = Path.of(value(args, ++i));
+                case "--log-dir" -> logDir = Path.of(value(args, ++i));
                 case "--table" -> table = Path.of(value(args, ++i));
+                case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
                 case "--quick" -> quick = true;
                 default -> includes.add(args[i]);
             }
@@ -54,44 +71,80 @@ public final class Suite {
         if (cPeer == null || !Files.isExecutable(cPeer)) {
             throw new IllegalArgumentException("--c-peer must name the compiled affinity_peer, got " + cPeer);
         }
+        if (quick) {
+            rounds = 1;
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
 
         Report report = new Report();
-        System.out.println("C peer: " + C_RUNS + " runs of " + C_CALLS + " calls each");
         CPeer peer = new CPeer(cPeer);
-        report.add(Report.C_SET, peer.measure("set", C_CALLS, C_RUNS));
-        report.add(Report.C_GET, peer.measure("get", C_CALLS, C_RUNS));
-
-        ChainedOptionsBuilder options = new OptionsBuilder().output(jmhLog.toString());
-        if (includes.isEmpty()) {
-            options.include(Suite.class.getPackageName() + "\\..*");
-        }
-        includes.forEach(options::include);
-        if (quick) {
-            options.forks(1).warmupIterations(1).measurementIterations(2);
-        }
-        System.out.println("JMH: running, its log goes to " + jmhLog);
-        Collection<RunResult> results = new Runner(options.build()).run();
-        for (RunResult result : results) {
-            String name = result.getParams().getBenchmark();
-            String vcpus = result.getParams().getParam("vcpus");
-            List<Double> samples = new ArrayList<>();
-            for (BenchmarkResult fork : result.getBenchmarkResults()) {
-                for (IterationResult iteration : fork.getIterationResults()) {
-                    samples.add(iteration.getPrimaryResult().getScore());
-                }
+        for (int round = 1; round <= rounds; round++) {
+            Path log = logDir.resolve("jmh-round-" + round + ".log");
+            System.out.printf("round %d of %d: C peer (%d runs of %d calls per function), then JMH (log: %s)%n",
+                    round, rounds, C_RUNS_PER_ROUND, C_CALLS, log);
+            report.add(Report.C_SET, peer.measure("set", C_CALLS, C_RUNS_PER_ROUND));
+            report.add(Report.C_GET, peer.measure("get", C_CALLS, C_RUNS_PER_ROUND));
+            for (RunResult result : new Runner(jmhOptions(includes, quick, log)).run()) {
+                record(report, result);
             }
-            String key = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
-            report.add(vcpus == null ? key : key + "@" + vcpus, Stats.of(samples));
-            result.getAggregatedResult().getSecondaryResults().forEach((label, secondary) ->
-                    report.addCount(key + "@" + vcpus + ":" + label, secondary.getScore()));
         }
 
-        String text = report.table();
+        String text = machine() + "\n" + report.table();
         System.out.println();
         System.out.println(text);
         if (table != null) {
             Files.writeString(table, text);
         }
+    }
+
+    /** One fork of each selected benchmark; a benchmark that fails fails the run, not just its row. */
+    private static Options jmhOptions(List<String> includes, boolean quick, Path log) {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .forks(1)
+                .shouldFailOnError(true)
+                .output(log.toString());
+        if (includes.isEmpty()) {
+            options.include(Suite.class.getPackageName() + "\\..*");
+        }
+        includes.forEach(options::include);
+        if (quick) {
+            options.warmupIterations(1).measurementIterations(2);
+        }
+        return options.build();
+    }
+
+    /** Adds a result's iterations under {@code Class.method[@vcpus]}, and its counters. */
+    private static void record(Report report, RunResult result) {
+        String name = result.getParams().getBenchmark();
+        String vcpus = result.getParams().getParam("vcpus");
+        String method = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+        String key = vcpus == null ? method : method + "@" + vcpus;
+        List<Double> samples = new ArrayList<>();
+        for (BenchmarkResult fork : result.getBenchmarkResults()) {
+            for (IterationResult iteration : fork.getIterationResults()) {
+                samples.add(iteration.getPrimaryResult().getScore());
+            }
+        }
+        report.add(key, samples);
+        result.getAggregatedResult().getSecondaryResults().forEach((label, secondary) ->
+                report.addCount(key + ":" + label, secondary.getScore()));
+    }
+
+    /** {@return what the numbers depend on: CPU, kernel, JDK, QEMU and its accelerator} */
+    private static String machine() throws IOException, InterruptedException {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(line -> line.startsWith("model name"))
+                .map(line -> line.substring(line.indexOf(':') + 1).strip())
+                .findFirst().orElse("unknown CPU");
+        Process qemu = new ProcessBuilder(QemuVm.QEMU_BINARY, "--version").redirectErrorStream(true).start();
+        String qemuVersion = new String(qemu.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .findFirst().orElse("unknown").strip();
+        qemu.waitFor();
+        return "Machine: " + Runtime.getRuntime().availableProcessors() + " CPUs (" + cpu + "), Linux "
+                + System.getProperty("os.version") + ", JDK " + Runtime.version() + ", " + qemuVersion
+                + ", QEMU accelerator " + QemuVm.Accelerator.preferred() + "\n";
     }
 
     private static String value(String[] args, int i) {

@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import kata.pinning.qmp.QmpClient;
 import kata.pinning.testing.QemuVm;
 
 /**
- * A paused QEMU with {@code vcpus} vCPUs in a fresh temporary directory, with a second QMP socket
- * for the raw client: QEMU serves one client per QMP socket.
+ * A paused QEMU with {@code vcpus} vCPUs in a fresh temporary directory, and this library's QMP
+ * client connected to it. A second QMP socket is left for {@link RawQmp}: QEMU serves one client
+ * per QMP socket.
  */
 final class Vm implements AutoCloseable {
 
@@ -18,16 +21,29 @@ final class Vm implements AutoCloseable {
 
     private final Path dir;
     private final QemuVm qemu;
+    private final QmpClient client;
 
-    private Vm(Path dir, QemuVm qemu) {
+    private Vm(Path dir, QemuVm qemu, QmpClient client) {
         this.dir = dir;
         this.qemu = qemu;
+        this.client = client;
     }
 
     static Vm start(int vcpus) throws IOException {
         Path dir = Files.createTempDirectory("kata-pinning-bench");
         String raw = dir.resolve(RAW_SOCKET).toString().replace(",", ",,");
-        return new Vm(dir, QemuVm.start(dir, vcpus, vcpus, "-qmp", "unix:" + raw + ",server=on,wait=off"));
+        QemuVm qemu = QemuVm.start(dir, vcpus, vcpus, "-qmp", "unix:" + raw + ",server=on,wait=off");
+        try {
+            return new Vm(dir, qemu, QmpClient.connect(qemu.qmpSocket(), Duration.ofSeconds(30)));
+        } catch (IOException | RuntimeException e) {
+            qemu.close();
+            throw e;
+        }
+    }
+
+    /** {@return this library's client, connected to {@link QemuVm#qmpSocket()}} */
+    QmpClient client() {
+        return client;
     }
 
     /** {@return QEMU's process id} */
@@ -35,20 +51,19 @@ final class Vm implements AutoCloseable {
         return Math.toIntExact(qemu.pid());
     }
 
-    /** {@return the QMP socket for the library's client} */
-    Path qmpSocket() {
-        return qemu.qmpSocket();
-    }
-
     /** {@return the QMP socket for {@link RawQmp}} */
     Path rawSocket() {
         return dir.resolve(RAW_SOCKET);
     }
 
-    /** Stops QEMU by its pid (SIGTERM, then SIGKILL) and removes the directory. */
+    /** Closes the client, stops QEMU by its pid (SIGTERM, then SIGKILL) and removes the directory. */
     @Override
     public void close() {
-        qemu.close();
+        try {
+            client.close();
+        } finally {
+            qemu.close();
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
