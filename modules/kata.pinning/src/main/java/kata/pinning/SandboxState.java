@@ -279,14 +279,13 @@ final class SandboxState {
      * id QEMU reported must be one of QEMU's own tasks, checked right before the system calls.
      */
     private void requireVmmTasks(Map<Integer, CpuSet> plan, List<Vcpu> vcpus) {
-        for (Map.Entry<Integer, CpuSet> entry : plan.entrySet()) {
-            int tid = entry.getKey();
-            if (!ports.vmm().hasTask(tid)) {
-                String vcpu = vcpus.stream().filter(v -> v.threadId() == tid).map(v -> "vCPU " + v.index())
-                        .findFirst().orElse("a vCPU");
-                throw new PinningException(PinningException.Kind.FOREIGN_THREAD, vcpu + " reports thread " + tid
-                        + ", which is not a task of " + ports.vmm() + "; no affinity was changed", tid, entry.getValue(), null);
-            }
+        List<Integer> foreign = ports.vmm().notTasks(plan.keySet());
+        if (!foreign.isEmpty()) {
+            int tid = foreign.getFirst();
+            String vcpu = vcpus.stream().filter(v -> v.threadId() == tid).map(v -> "vCPU " + v.index())
+                    .findFirst().orElse("a vCPU");
+            throw new PinningException(PinningException.Kind.FOREIGN_THREAD, vcpu + " reports thread " + tid
+                    + ", which is not a task of " + ports.vmm() + "; no affinity was changed", tid, plan.get(tid), null);
         }
     }
 

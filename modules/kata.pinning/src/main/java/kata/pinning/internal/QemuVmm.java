@@ -1,6 +1,7 @@
 package kata.pinning.internal;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import kata.pinning.qmp.QmpClient;
@@ -35,6 +36,12 @@ public record QemuVmm(QmpClient qmp, int pid) implements VmmView {
     @Override
     public boolean hasTask(int tid) {
         return VmmView.procHasTask(pid, tid);
+    }
+
+    /** One scan of {@code /proc/<pid>/task} for the whole batch: a stat per thread costs more. */
+    @Override
+    public List<Integer> notTasks(Collection<Integer> tids) {
+        return VmmView.notProcTasks(pid, tids);
     }
 
     @Override
