@@ -4,7 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -104,6 +107,7 @@ final class FakeQmpServer implements AutoCloseable {
     static final class Peer {
         private final SocketChannel channel;
         private MappingIterator<JsonNode> in; // commands are JSON objects, not lines
+        private final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
         Peer(SocketChannel channel) {
             this.channel = channel;
@@ -112,9 +116,24 @@ final class FakeQmpServer implements AutoCloseable {
         // Opened on first use: opening it already blocks until the client sends something.
         private MappingIterator<JsonNode> in() {
             if (in == null) {
-                in = JSON.readerFor(JsonNode.class).readValues(Channels.newInputStream(channel));
+                InputStream recorded = new FilterInputStream(Channels.newInputStream(channel)) {
+                    @Override
+                    public int read(byte[] buffer, int offset, int length) throws IOException {
+                        int n = super.read(buffer, offset, length);
+                        if (n > 0) {
+                            received.write(buffer, offset, n);
+                        }
+                        return n;
+                    }
+                };
+                in = JSON.readerFor(JsonNode.class).readValues(recorded);
             }
             return in;
+        }
+
+        /** {@return every byte read from the client so far, as text} */
+        String received() {
+            return received.toString(UTF_8);
         }
 
         /** Sends one line; a {@code \n} is added. */

@@ -3,6 +3,7 @@ package kata.pinning.qmp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -350,11 +351,30 @@ class QmpClientFaultTest {
     }
 
     @Test
+    void commandsGoOutAsCompactJsonWithTheSmallestFreeNumberAsId() throws Exception {
+        CompletableFuture<String> transcript = new CompletableFuture<>();
+        try (FakeQmpServer server = FakeQmpServer.start(dir, peer -> {
+            peer.handshake();
+            peer.reply(peer.readCommand(), "{\"status\": \"running\", \"running\": true}");
+            peer.reply(peer.readCommand(), "{\"n\": 1}");
+            transcript.complete(peer.received());
+            peer.awaitHangUp();
+        }); QmpClient client = server.connect()) {
+            client.queryStatus();
+            client.execute("echo", Map.of("n", 1));
+            // No spaces, no line ends, and id 0 again once the previous reply has arrived.
+            assertEquals("{\"execute\":\"qmp_capabilities\",\"id\":0}{\"execute\":\"query-status\",\"id\":0}"
+                    + "{\"execute\":\"echo\",\"arguments\":{\"n\":1},\"id\":0}", transcript.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aReplyWithAnUnknownIdIsDropped() throws Exception {
         try (FakeQmpServer server = FakeQmpServer.start(dir, peer -> {
             peer.handshake();
             JsonNode command = peer.readCommand();
             peer.send("{\"return\": {\"n\": -1}, \"id\": \"someone-else\"}");
+            peer.send("{\"return\": {\"n\": -2}, \"id\": 99}");
             peer.reply(command, "{\"n\": 7}");
             peer.awaitHangUp();
         }); QmpClient client = server.connect()) {
@@ -388,8 +408,11 @@ class QmpClientFaultTest {
             JsonNode slow = peer.readCommand();
             firstArrived.countDown();
             callerGaveUp.await();
+            JsonNode next = peer.readCommand();
+            // The abandoned command's id stays taken until its reply arrives.
+            assertNotEquals(slow.get("id"), next.get("id"));
             peer.reply(slow, "{\"late\": true}"); // dropped: its caller is gone
-            peer.reply(peer.readCommand(), "{\"n\": 2}");
+            peer.reply(next, "{\"n\": 2}");
             peer.awaitHangUp();
         }); QmpClient client = server.connect()) {
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();

@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import kata.pinning.qmp.QmpCommandException;
@@ -59,8 +58,7 @@ public final class Session implements AutoCloseable {
     private final String peer;
     private final LineReader lines;
     private final EventHub events;
-    private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>(); // by command id
-    private final AtomicLong lastId = new AtomicLong();
+    private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>(); // by command id
     private final BlockingQueue<byte[]> outbox = new LinkedBlockingQueue<>(); // at most one entry per waiting caller
     private final CompletableFuture<JsonNode> greeting = new CompletableFuture<>();
     private final ReentrantLock stateLock = new ReentrantLock();
@@ -201,48 +199,67 @@ public final class Session implements AutoCloseable {
         if (now == State.AWAITING_GREETING) {
             throw new IllegalStateException("QMP session with " + peer + " has no greeting yet");
         }
-        String id = "kp-" + lastId.incrementAndGet();
         ObjectNode request = Json.MAPPER.createObjectNode().put("execute", command);
         if (arguments != null) {
             request.set("arguments", arguments);
         }
-        request.put("id", id);
-        // No line end after the object: QEMU reads its monitor one command at a time, so after
-        // 'quit' a trailing newline would still be unread when QEMU exits, and the kernel would then
-        // report a connection reset to the reader instead of a plain end of stream.
-        byte[] bytes = Json.MAPPER.writeValueAsBytes(request);
-
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-        pending.put(id, reply);
+        long id = register(reply);
+        // QEMU's monitor reads a command one byte per main-loop iteration, so every byte counts:
+        // compact JSON, a small bare number as id, and no line end after the object. Without the
+        // line end, QEMU also exits after 'quit' with nothing unread, so the reader sees a plain end
+        // of stream instead of a connection reset.
+        byte[] bytes = Json.MAPPER.writeValueAsBytes(request.put("id", id));
+        boolean abandoned = false;
         try {
             if (state == State.CLOSED) { // shutdown() may have drained the table before our entry
                 throw closed(command, null);
             }
-            // The timer closes the session even while the writer is stuck on a peer that stopped reading.
-            reply.orTimeout(timeout.toNanos(), NANOSECONDS).whenComplete((ok, failure) -> {
-                if (failure instanceof TimeoutException) {
-                    shutdown(new QmpTimeoutException("no reply to '" + command + "' from " + peer + " within " + timeout, timeout));
-                }
-            });
             outbox.add(bytes);
             return returnValue(command, awaitReply(command, reply, timeout));
+        } catch (InterruptedException e) {
+            // Until its reply arrives the id stays taken, so the late reply cannot reach a later
+            // command that reuses it; the reader removes the entry and drops the reply.
+            abandoned = reply.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new QmpException("interrupted while waiting for the reply to '" + command + "'; its reply will be dropped", e);
         } finally {
-            pending.remove(id);
+            if (!abandoned) {
+                pending.remove(id, reply);
+            }
         }
     }
 
-    private JsonNode awaitReply(String command, CompletableFuture<JsonNode> reply, Duration timeout) throws QmpException {
+    /**
+     * Puts a waiter in the table under the smallest id not in it. An id is free again once the
+     * reader has taken the reply to its command, since QEMU sends one reply per command: ids stay
+     * as short as the number of commands in flight allows, however long the connection lives.
+     */
+    private long register(CompletableFuture<JsonNode> reply) {
+        long id = 0;
+        while (pending.putIfAbsent(id, reply) != null) {
+            id++;
+        }
+        return id;
+    }
+
+    /**
+     * Waits for the reply until the timeout, on the caller's own thread: no timer task per command.
+     * The wait does not depend on the writer, so it ends even while the writer is stuck on a peer
+     * that stopped reading; closing the session then unblocks the writer.
+     */
+    private JsonNode awaitReply(String command, CompletableFuture<JsonNode> reply, Duration timeout)
+            throws QmpException, InterruptedException {
         try {
-            return reply.get();
+            return reply.get(timeout.toNanos(), NANOSECONDS);
+        } catch (TimeoutException e) {
+            // The late reply could come at any time, and a peer that stopped answering is not
+            // trusted with more commands: close, which releases every other waiter.
+            shutdown(new QmpTimeoutException("no reply to '" + command + "' from " + peer + " within " + timeout, timeout));
+            throw new QmpTimeoutException("no reply to '" + command + "' from " + peer + " within " + timeout
+                    + "; the QMP connection is closed", timeout);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof TimeoutException) {
-                throw new QmpTimeoutException("no reply to '" + command + "' from " + peer + " within " + timeout
-                        + "; the QMP connection is closed", timeout);
-            }
             throw closed(command, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QmpException("interrupted while waiting for the reply to '" + command + "'; its reply will be dropped", e);
         }
     }
 
@@ -323,12 +340,13 @@ public final class Session implements AutoCloseable {
             // We put an id on every command; QEMU leaves it out only when it could not parse one.
             throw protocolError("a reply without id", line);
         }
-        CompletableFuture<JsonNode> waiter = pending.remove(id.asString());
+        // Our ids are small non-negative integers; any other id is nobody's.
+        CompletableFuture<JsonNode> waiter = id.isIntegralNumber() && id.canConvertToLong() ? pending.remove(id.longValue()) : null;
         if (waiter == null) {
-            LOG.log(Level.WARNING, "dropping QMP reply from {0} with unknown id {1} (its caller gave up)", peer, id);
-            return;
+            LOG.log(Level.WARNING, "dropping QMP reply from {0} with unknown id {1}", peer, id);
+        } else if (!waiter.complete(reply)) {
+            LOG.log(Level.WARNING, "dropping QMP reply from {0} with id {1}: its caller gave up", peer, id);
         }
-        waiter.complete(reply);
     }
 
     private QmpProtocolException protocolError(String what, byte[] line) {
