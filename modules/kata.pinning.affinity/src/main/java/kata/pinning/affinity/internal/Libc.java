@@ -4,15 +4,11 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.List;
 
 /**
@@ -29,21 +25,15 @@ import java.util.List;
  * <p>The shape is jextract's: one nested holder class per function, named after the C symbol and
  * holding its {@code FunctionDescriptor} and {@code MethodHandle}, linked when first touched. Unlike
  * jextract output, the two affinity functions are linked with
- * {@link Linker.Option#captureCallState(String...) captureCallState("errno")}, and each call gets its
- * own capture segment from the caller's confined arena, so the errno read is the one that call set,
- * whatever other threads do meanwhile. {@code pid_t} is {@code int}; {@code size_t} is taken as
+ * {@link Linker.Option#captureCallState(String...) captureCallState("errno")}, and each call's errno
+ * is captured in the calling thread's own {@link CallBuffer} and read from it as soon as the call
+ * returns, so it is the one that call set, whatever other threads do meanwhile. {@code pid_t} is {@code int}; {@code size_t} is taken as
  * 64 bits, which {@link NativeSupport} checks before anything here is linked.
  *
  * <p>Callers must first make sure {@link NativeSupport#unavailableReason()} is empty: touching a
  * holder links it, which without native access prints the JDK's "restricted method" warning.
  */
 final class Libc {
-
-    /** Where the linker writes errno after each call of a capturing handle. */
-    private static final StructLayout CAPTURE_STATE = Linker.Option.captureStateLayout();
-
-    /** Reads errno from a capture segment; a Java 22 layout VarHandle takes a base offset too. */
-    private static final VarHandle ERRNO = CAPTURE_STATE.varHandle(PathElement.groupElement("errno"));
 
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
@@ -80,27 +70,27 @@ final class Libc {
     }
 
     /**
-     * Calls {@code sched_getaffinity(tid, mask.byteSize(), mask)}.
+     * Calls {@code sched_getaffinity(tid, words * 8, buffer.mask())}.
      *
-     * @param arena the caller's confined arena; the errno capture segment is allocated from it
+     * @param buffer the calling thread's buffer; receives the mask and the errno
      * @param tid the thread id
-     * @param mask receives the mask, a whole number of 64-bit words
+     * @param words the mask size in 64-bit words, at most the buffer's capacity
      * @return 0 on success, else the errno this very call set
      */
-    static int schedGetaffinity(Arena arena, int tid, MemorySegment mask) {
-        return callWithErrno("sched_getaffinity", sched_getaffinity.HANDLE, arena, tid, mask);
+    static int schedGetaffinity(CallBuffer buffer, int tid, int words) {
+        return callWithErrno("sched_getaffinity", sched_getaffinity.HANDLE, buffer, tid, words);
     }
 
     /**
-     * Calls {@code sched_setaffinity(tid, mask.byteSize(), mask)}.
+     * Calls {@code sched_setaffinity(tid, words * 8, buffer.mask())}.
      *
-     * @param arena the caller's confined arena; the errno capture segment is allocated from it
+     * @param buffer the calling thread's buffer, holding the mask to set; receives the errno
      * @param tid the thread id
-     * @param mask the mask to set, a whole number of 64-bit words
+     * @param words the mask size in 64-bit words, at most the buffer's capacity
      * @return 0 on success, else the errno this very call set
      */
-    static int schedSetaffinity(Arena arena, int tid, MemorySegment mask) {
-        return callWithErrno("sched_setaffinity", sched_setaffinity.HANDLE, arena, tid, mask);
+    static int schedSetaffinity(CallBuffer buffer, int tid, int words) {
+        return callWithErrno("sched_setaffinity", sched_setaffinity.HANDLE, buffer, tid, words);
     }
 
     /** {@return the kernel id of the calling thread, from {@code gettid()}} */
@@ -112,16 +102,15 @@ final class Libc {
         }
     }
 
-    /** Calls an affinity handle with a fresh capture segment and reads errno from it at once. */
-    private static int callWithErrno(String name, MethodHandle handle, Arena arena, int tid, MemorySegment mask) {
-        MemorySegment state = arena.allocate(CAPTURE_STATE);
+    /** Calls an affinity handle on the thread's buffer and reads errno from it at once. */
+    private static int callWithErrno(String name, MethodHandle handle, CallBuffer buffer, int tid, int words) {
         int rc;
         try {
-            rc = (int) handle.invokeExact(state, tid, mask.byteSize(), mask);
+            rc = (int) handle.invokeExact(buffer.state(), tid, (long) words * Long.BYTES, buffer.mask());
         } catch (Throwable t) {
             throw new AssertionError(name + " downcall threw", t);
         }
-        return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+        return rc == 0 ? 0 : buffer.errno();
     }
 
     /**

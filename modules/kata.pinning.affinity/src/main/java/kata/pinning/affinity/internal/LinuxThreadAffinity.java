@@ -1,10 +1,6 @@
 package kata.pinning.affinity.internal;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import kata.pinning.affinity.AffinityException;
 import kata.pinning.affinity.ThreadAffinity;
@@ -24,7 +20,8 @@ import kata.pinning.cpuset.HostCpus;
  *       and the size that worked is kept for later calls.
  * </ul>
  *
- * <p>Thread-safe: every call allocates its mask and errno capture segment in its own confined arena.
+ * <p>Thread-safe: each thread passes its mask and reads its errno through its own {@link CallBuffer},
+ * which it reuses, so a call allocates no native memory.
  */
 public final class LinuxThreadAffinity implements ThreadAffinity {
 
@@ -84,16 +81,17 @@ public final class LinuxThreadAffinity implements ThreadAffinity {
     public CpuSet get(int tid) {
         requireThreadId(tid);
         for (int words = getWords; ; words = Math.max(1, 2 * words)) {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment mask = arena.allocate(JAVA_LONG, words);
-                int errno = Libc.schedGetaffinity(arena, tid, mask);
-                if (errno == 0) {
-                    getWords = Math.max(getWords, words);
-                    return CpuSet.fromWords(mask.toArray(JAVA_LONG));
+            // glibc zero-fills the part of the mask the kernel did not write, so no stale words.
+            CallBuffer buffer = CallBuffer.ofCurrentThread(words);
+            int errno = Libc.schedGetaffinity(buffer, tid, words);
+            if (errno == 0) {
+                if (words > getWords) { // no volatile write, and its fence, on every call
+                    getWords = words;
                 }
-                if (errno != Errno.EINVAL || words >= MAX_GET_WORDS) {
-                    throw failure("sched_getaffinity", errno, tid, null);
-                }
+                return CpuSet.fromWords(buffer.readMask(words));
+            }
+            if (errno != Errno.EINVAL || words >= MAX_GET_WORDS) {
+                throw failure("sched_getaffinity", errno, tid, null);
             }
         }
     }
@@ -105,14 +103,13 @@ public final class LinuxThreadAffinity implements ThreadAffinity {
         if (cpus.isEmpty()) {
             throw new IllegalArgumentException("cannot restrict thread " + tid + " to an empty CPU set");
         }
-        long[] words = cpus.toWords();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment mask = arena.allocate(JAVA_LONG, Math.max(kernelWords, words.length));
-            MemorySegment.copy(words, 0, mask, JAVA_LONG, 0, words.length);
-            int errno = Libc.schedSetaffinity(arena, tid, mask);
-            if (errno != 0) {
-                throw failure("sched_setaffinity", errno, tid, cpus);
-            }
+        long[] cpuWords = cpus.toWords(); // CpuSet offers no copy-free way to its words
+        int words = Math.max(kernelWords, cpuWords.length);
+        CallBuffer buffer = CallBuffer.ofCurrentThread(words);
+        buffer.writeMask(cpuWords, words);
+        int errno = Libc.schedSetaffinity(buffer, tid, words);
+        if (errno != 0) {
+            throw failure("sched_setaffinity", errno, tid, cpus);
         }
     }
 
