@@ -357,13 +357,19 @@ class SandboxResourcesStatefulProperties {
             } else if (pinState != PinState.UNPINNED) {
                 distinct.forEach(tid -> plan.put(tid, target));
             }
-            if (plan.isEmpty() || plan.equals(inForce)) {
+            if (plan.isEmpty()) {
                 return new Prediction(null, false);
+            }
+            if (plan.entrySet().stream().allMatch(e -> e.getValue().equals(affinities.get(e.getKey())))) {
+                pinState = pin ? PinState.PINNED : union.isEmpty() ? PinState.UNPINNED : PinState.RESET;
+                return new Prediction(null, false); // the kernel already has the plan: nothing is set
             }
             if (!plan.keySet().stream().allMatch(host.vmm::hasTask)) {
                 return new Prediction(Kind.FOREIGN_THREAD, false);
             }
-            if (fault instanceof Fault.Kernel kernel && plan.containsKey(kernel.tid())) {
+            // Only threads whose affinity differs from the plan are set, so only they can fail.
+            if (fault instanceof Fault.Kernel kernel && plan.containsKey(kernel.tid())
+                    && !plan.get(kernel.tid()).equals(affinities.get(kernel.tid()))) {
                 inForce = Map.of();
                 if (pin) { // the partial pin is undone: every vCPU thread to the union
                     plan.keySet().forEach(tid -> affinities.put(tid, union));
