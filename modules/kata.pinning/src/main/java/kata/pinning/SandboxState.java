@@ -145,27 +145,14 @@ final class SandboxState {
             Set<Integer> tasks = check.reconciler().vmmTasks();
             List<Optional<CpuSet>> affinities = reported.stream()
                     .map(v -> check.reconciler().read(v.threadId(), tasks)).toList();
+            List<Boolean> pinned = SandboxStatus.pinnedOfTheirOwn(affinities);
             vcpus = IntStream.range(0, reported.size())
                     .mapToObj(i -> new VcpuStatus(reported.get(i).index(), reported.get(i).threadId(),
-                            reported.get(i).node(), affinities.get(i), ownSingleCpu(reported, affinities, i)))
+                            reported.get(i).node(), affinities.get(i), pinned.get(i)))
                     .toList();
         }
         return new SandboxStatus(check.enabled(), check.policy(), vmStarted, check.pinState(), check.lastOutcome(),
                 check.lastReason(), containers, union(), vcpus);
-    }
-
-    /** Whether vCPU {@code i}'s affinity is one CPU that no other vCPU thread has as its whole affinity. */
-    private static boolean ownSingleCpu(List<VcpuThread> reported, List<Optional<CpuSet>> affinities, int i) {
-        Optional<CpuSet> mine = affinities.get(i);
-        if (mine.isEmpty() || mine.get().size() != 1) {
-            return false;
-        }
-        for (int j = 0; j < reported.size(); j++) {
-            if (j != i && affinities.get(j).equals(mine)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     PersistedState persisted() {

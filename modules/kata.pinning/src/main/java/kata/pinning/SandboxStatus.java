@@ -1,6 +1,7 @@
 package kata.pinning;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -85,6 +86,20 @@ public record SandboxStatus(boolean pinningEnabled, PinningPolicy policy, boolea
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(affinity, "affinity");
         }
+    }
+
+    /**
+     * Tells, for each of a VM's vCPU thread affinities, whether it is one CPU of its own: a single
+     * CPU that no other of the affinities is. This is what {@link VcpuStatus#pinned()} reports.
+     *
+     * @param affinities the affinities of the vCPU threads; empty ones could not be read
+     * @return for each, in order, whether it is a pin of its own
+     * @since 0.3
+     */
+    public static List<Boolean> pinnedOfTheirOwn(List<Optional<CpuSet>> affinities) {
+        Map<CpuSet, Integer> singles = new HashMap<>();
+        affinities.forEach(a -> a.filter(cpus -> cpus.size() == 1).ifPresent(cpus -> singles.merge(cpus, 1, Integer::sum)));
+        return affinities.stream().map(a -> a.isPresent() && singles.getOrDefault(a.get(), 0) == 1).toList();
     }
 
     /** Copies the collections. */

@@ -2,6 +2,9 @@ package kata.pinning.cli;
 
 import java.nio.file.Path;
 import java.util.Map;
+import kata.pinning.config.PinningPolicy;
+import kata.pinning.config.PodConfig;
+import kata.pinning.config.PolicySetting;
 import picocli.CommandLine;
 
 /**
@@ -14,9 +17,11 @@ import picocli.CommandLine;
  * @param state the sandbox state file, or null
  * @param json whether output is one JSON document
  * @param verbose whether to show stack traces and debug logs
+ * @param policy the {@code --policy} of a new sandbox, or null to take the configuration's
+ * @param sysfs where the host's sysfs is mounted
  */
 record GlobalOptions(Path qmp, Integer pid, Path config, Map<String, String> annotations, Path state,
-        boolean json, boolean verbose) {
+        boolean json, boolean verbose, PinningPolicy policy, Path sysfs) {
 
     /**
      * {@return the QMP socket}
@@ -47,6 +52,15 @@ record GlobalOptions(Path qmp, Integer pid, Path config, Map<String, String> ann
             throw new CommandLine.ParameterException(command, "--pid " + pid + ": no such process");
         }
         return pid;
+    }
+
+    /**
+     * {@return the placement policy and its source: {@code --policy} over the configuration's}
+     *
+     * @param pod the pod's configuration
+     */
+    PolicySetting policyOf(PodConfig pod) {
+        return policy != null ? PolicySetting.flag(policy) : pod.base().policy();
     }
 
     /**

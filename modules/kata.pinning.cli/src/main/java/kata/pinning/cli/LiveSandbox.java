@@ -22,8 +22,9 @@ import picocli.CommandLine;
  * rewrites the state file only if the operation succeeded.
  *
  * <p>The command drives pinning only: the sandbox cgroup stays the runtime's
- * ({@link SandboxCgroup#none()}). The configuration and annotations decide the enable flag when the
- * state file is created; afterwards the flag comes from the state file.
+ * ({@link SandboxCgroup#none()}). The configuration and annotations decide the enable flag, and
+ * {@code --policy} or the configuration the placement policy, when the state file is created;
+ * afterwards both come from the state file.
  */
 final class LiveSandbox implements AutoCloseable {
 
@@ -67,9 +68,11 @@ final class LiveSandbox implements AutoCloseable {
         try {
             SandboxResources.Builder builder = SandboxResources.builder()
                     .config(pod)
+                    .policy(options.policyOf(pod).policy())
+                    .sysfsRoot(options.sysfs())
                     .cgroup(SandboxCgroup.none())
                     .qemu(qmp, pid);
-            SandboxResources sandbox = saved.isPresent() ? restore(builder, saved.get(), state) : builder.build();
+            SandboxResources sandbox = saved.isPresent() ? restore(builder, saved.get(), state) : build(builder, options);
             return new LiveSandbox(qmp, sandbox, state, saved);
         } catch (RuntimeException e) {
             qmp.close();
@@ -110,6 +113,15 @@ final class LiveSandbox implements AutoCloseable {
             return builder.restore(saved.sandboxJson());
         } catch (IllegalArgumentException e) {
             throw new BadInputException("the state file " + state + " does not hold a sandbox: " + e.getMessage(), e);
+        }
+    }
+
+    /** Builds a new sandbox; with NUMA on, the host topology under {@code --sysfs} must be readable. */
+    private static SandboxResources build(SandboxResources.Builder builder, GlobalOptions options) {
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--sysfs " + options.sysfs() + ": " + e.getMessage(), e);
         }
     }
 

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 class LifecycleLauncherTest {
 
     private static final List<String> STATUS_FIELDS =
-            List.of("enabled", "pinned", "cpuset", "decision", "reason", "vcpus", "containers");
+            List.of("enabled", "policy", "pinned", "cpuset", "decision", "reason", "vcpus", "containers");
 
     @TempDir
     static Path dir;
@@ -62,7 +62,7 @@ class LifecycleLauncherTest {
         for (int i = 0; i < LiveVm.VCPUS; i++) {
             assertEquals(CpuSet.of(two.nth(i)), vm.allowedCpus(tids.get(i)), "vCPU " + i + " in /proc");
             JsonNode vcpu = pinned.path("vcpus").get(i);
-            assertEquals(List.of("index", "threadId", "affinity"), List.copyOf(vcpu.propertyNames()));
+            assertEquals(List.of("index", "threadId", "node", "affinity", "pinned"), List.copyOf(vcpu.propertyNames()));
             assertEquals(Integer.toString(two.nth(i)), vcpu.path("affinity").stringValue());
         }
 
@@ -106,7 +106,7 @@ class LifecycleLauncherTest {
     void inspectShowsEachVcpuThreadAndItsAffinity() throws Exception {
         JsonNode inspection = kataPinning("--json", "--qmp", vm.qemu.qmpSocket().toString(),
                 "--pid", Long.toString(vm.qemu.pid()), "inspect").json();
-        assertEquals(List.of("vcpus"), List.copyOf(inspection.propertyNames()));
+        assertEquals(List.of("policy", "vcpus"), List.copyOf(inspection.propertyNames()));
         assertEquals(LiveVm.VCPUS, inspection.path("vcpus").size());
         for (JsonNode vcpu : inspection.path("vcpus")) {
             assertEquals(vm.allowedCpus(vcpu.path("threadId").intValue()).toString(), vcpu.path("affinity").stringValue());
