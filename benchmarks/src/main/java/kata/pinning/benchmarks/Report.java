@@ -43,6 +43,7 @@ final class Report {
         affinity("set", C_SET, "AffinityBenchmark.librarySet", "AffinityBenchmark.jnaSet");
         affinity("get", C_GET, "AffinityBenchmark.libraryGet", "AffinityBenchmark.jnaGet");
         cpuset();
+        placement();
         qmp();
         pinning();
 
@@ -94,6 +95,26 @@ final class Report {
         Stats union = stats.get("CpuSetBenchmark.union");
         if (union != null) {
             target("union of two 8192-CPU sets under 1 µs", union.median() < 1_000, format(union.median()));
+        }
+    }
+
+    private void placement() {
+        Stats floor = stats.get("PlacementBenchmark.exactRule");
+        if (floor == null) {
+            return;
+        }
+        row("placement: exact rule, 1024 vCPUs on 1024 CPUs (floor)", "1024", floor, floor);
+        Stats all = stats.get("PlacementBenchmark.fitNumaAllCpus");
+        Stats shortUnion = stats.get("PlacementBenchmark.fitNumaShortUnion");
+        if (all != null) {
+            row("placement: fit + NUMA, 8 nodes, 8192 CPUs", "1024", all, floor);
+        }
+        if (shortUnion != null) {
+            row("placement: fit + NUMA, 8 nodes, 512 of 8192 CPUs", "1024", shortUnion, floor);
+        }
+        if (all != null && shortUnion != null) {
+            double worst = Math.max(all.median(), shortUnion.median());
+            target("a plan for 1024 vCPUs over 8 nodes and 8192 CPUs under 1 ms", worst < 1_000_000, format(worst));
         }
     }
 

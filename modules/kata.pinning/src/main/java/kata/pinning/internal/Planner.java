@@ -97,10 +97,12 @@ public final class Planner {
         List<VcpuPlacement> placements = new ArrayList<>(threads.size());
         int onNode = 0;
         for (VcpuThread v : threads) {
-            VcpuPlacement p = byIndex.getOrDefault(v.index(),
-                    new VcpuPlacement(v.index(), v.threadId(), nodeOf.get(v), union, false)); // a shared thread
+            VcpuPlacement p = byIndex.get(v.index());
+            if (p == null) { // a thread shared with another vCPU
+                p = new VcpuPlacement(v.index(), v.threadId(), nodeOf.get(v), union, false);
+            }
             placements.add(p);
-            onNode += !p.pinned() && !p.cpus().equals(union) ? 1 : 0;
+            onNode += !p.pinned() && p.cpus() != union && !p.cpus().equals(union) ? 1 : 0;
         }
         int pinned = (int) placements.stream().filter(VcpuPlacement::pinned).count();
         String reason = PinningRule.counts(threads, union) + ": " + pinned + " pinned"
