@@ -178,6 +178,7 @@ public final class QemuLauncher {
             }
             qemu.close();
         }
+        Files.deleteIfExists(socket);
         throw new QemuStartException(failures);
     }
 

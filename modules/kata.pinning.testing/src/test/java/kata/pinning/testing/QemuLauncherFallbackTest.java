@@ -48,7 +48,7 @@ class QemuLauncherFallbackTest {
         try (QemuVm vm = QemuVm.start(launcher(path).build())) {
             List<String> lines = vm.fallbackLines();
             assertEquals("KVM with -cpu host failed: failed to set MSR 0x10a to 0x69; using KVM with -cpu qemu64", lines.getFirst());
-            if (realKvm()) {
+            if (QemuLauncher.kvmUsable()) {
                 assertEquals(QemuChoice.KVM_BASELINE, vm.choice());
                 assertEquals(1, lines.size(), lines::toString);
             } else { // the real QEMU has no KVM either
@@ -104,6 +104,7 @@ class QemuLauncherFallbackTest {
         assertEquals(1, e.failures().size());
         assertTrue(failure.message().contains("'no-such-device' is not a valid device model name"), failure::toString);
         assertTrue(failure.exitStatus().isPresent(), failure::toString);
+        assertFalse(Files.exists(dir.resolve(QemuVm.SOCKET_NAME)), "the launcher removes the socket QEMU left behind");
     }
 
     @Test
@@ -137,11 +138,6 @@ class QemuLauncherFallbackTest {
     private QemuLauncher.Builder launcher(String searchPath) throws IOException {
         return QemuLauncher.builder(dir).vcpus(1, 2).searchPath(searchPath)
                 .kvmDevice(QemuWrappers.kvmStandIn(bin)).forcedAccelerator(null);
-    }
-
-    private static boolean realKvm() {
-        return QemuLauncher.builder(Path.of("/")).kvmDevice(Path.of("/dev/kvm")).forcedAccelerator(null)
-                .build().choices().contains(QemuChoice.KVM_HOST);
     }
 
     /** The socket is free for the caller's client, and QEMU greets it. */
