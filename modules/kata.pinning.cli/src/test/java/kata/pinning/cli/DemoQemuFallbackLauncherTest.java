@@ -33,8 +33,9 @@ class DemoQemuFallbackLauncherTest {
     Path bin;
 
     @BeforeAll
-    static void requireQemu() {
+    static void requireQemuAndFreshJars() throws IOException, InterruptedException {
         QemuVm.assumeQemu();
+        Launcher.kataPinning("--version").assertSuccess(); // builds stale jars now, not inside a timed run
     }
 
     @Test
@@ -64,6 +65,11 @@ class DemoQemuFallbackLauncherTest {
                 lines.subList(1, 3));
         assertTrue(lines.get(3).contains(VCPUS_LINE), run::toString);
         assertTrue(run.stdout().endsWith(DONE), run::toString);
+
+        // With --json the document keeps its shape, and the fallback lines go to stderr.
+        Launcher.Result json = demo(QemuWrappers.failingKvm(bin), "--json", "demo");
+        assertTrue(json.json().path("description").stringValue().startsWith("QEMU (TCG with -cpu max, pid "), json::toString);
+        assertEquals(lines.subList(1, 3).stream().map(line -> "kata-pinning: " + line).toList(), json.stderr().lines().toList());
     }
 
     @Test

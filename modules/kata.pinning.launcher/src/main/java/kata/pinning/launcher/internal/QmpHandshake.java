@@ -126,11 +126,13 @@ public final class QmpHandshake {
         }
     }
 
-    private static void write(SocketChannel channel, String text) throws IOException {
+    private void write(SocketChannel channel, String text) throws IOException, InterruptedException, NotUp {
         ByteBuffer out = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
         while (out.hasRemaining()) {
-            if (channel.write(out) == 0) {
-                Thread.onSpinWait(); // a few bytes to a fresh socket: the buffer is never full for long
+            if (channel.write(out) == 0) { // a few bytes to a fresh socket: the buffer is never full for long
+                checkAlive("while a command was sent");
+                checkDeadline("read no command on " + socket);
+                Thread.sleep(1);
             }
         }
     }
