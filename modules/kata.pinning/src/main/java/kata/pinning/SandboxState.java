@@ -381,7 +381,9 @@ final class SandboxState {
 
     /**
      * After a restore: takes the vCPU threads' real affinities as the plan in force, and trusts the
-     * kernel over the file when it shows threads restricted that the file calls unpinned.
+     * kernel over the file when it shows threads restricted that the file calls unpinned. A thread
+     * is restricted when it runs on other CPUs than the VMM's main thread, which shares its cgroup
+     * and is never pinned: in a cpuset cgroup the kernel clamps both to the cgroup's CPUs.
      */
     private void readBackPinState() {
         Map<Integer, CpuSet> observed = new LinkedHashMap<>();
@@ -391,7 +393,8 @@ final class SandboxState {
             }
         }
         lastApplied = Map.copyOf(observed);
-        boolean restricted = observed.values().stream().anyMatch(cpus -> !cpus.equals(vmmAffinity));
+        CpuSet unrestricted = readAffinity(ports.vmm().pid()).orElse(vmmAffinity);
+        boolean restricted = observed.values().stream().anyMatch(cpus -> !cpus.equals(unrestricted));
         if (pinState == PinState.UNPINNED && restricted) {
             pinState = isOneToOne(observed.values()) ? PinState.PINNED : PinState.RESET;
             LOG.log(WARNING, "persisted state says unpinned, but the kernel shows restricted vCPU threads {0}; taking them as {1}",
