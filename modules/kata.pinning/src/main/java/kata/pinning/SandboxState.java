@@ -383,7 +383,8 @@ final class SandboxState {
      * After a restore: takes the vCPU threads' real affinities as the plan in force, and trusts the
      * kernel over the file when it shows threads restricted that the file calls unpinned. A thread
      * is restricted when it runs on other CPUs than the VMM's main thread, which shares its cgroup
-     * and is never pinned: in a cpuset cgroup the kernel clamps both to the cgroup's CPUs.
+     * and is never pinned (unless it is a vCPU thread itself): in a cpuset cgroup the kernel clamps
+     * both to the cgroup's CPUs.
      */
     private void readBackPinState() {
         Map<Integer, CpuSet> observed = new LinkedHashMap<>();
@@ -393,7 +394,8 @@ final class SandboxState {
             }
         }
         lastApplied = Map.copyOf(observed);
-        CpuSet unrestricted = readAffinity(ports.vmm().pid()).orElse(vmmAffinity);
+        int pid = ports.vmm().pid();
+        CpuSet unrestricted = observed.containsKey(pid) ? vmmAffinity : readAffinity(pid).orElse(vmmAffinity);
         boolean restricted = observed.values().stream().anyMatch(cpus -> !cpus.equals(unrestricted));
         if (pinState == PinState.UNPINNED && restricted) {
             pinState = isOneToOne(observed.values()) ? PinState.PINNED : PinState.RESET;
