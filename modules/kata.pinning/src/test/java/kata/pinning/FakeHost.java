@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import kata.pinning.config.CgroupConfig;
 import kata.pinning.cpuset.CpuSet;
-import kata.pinning.internal.Vcpu;
 
 /**
  * A fake kernel, VMM and sandbox cgroup sharing one call log, and a sleeper that only records.
@@ -37,6 +36,7 @@ final class FakeHost {
     SandboxResources.Builder builder(boolean pinningEnabled) {
         return SandboxResources.builder()
                 .vmm(vmm)
+                .tasks(vmm::tasksOf)
                 .affinity(kernel)
                 .cgroup(cgroup)
                 .sleeper(sleeps::add)
@@ -51,7 +51,7 @@ final class FakeHost {
 
     /** {@return each vCPU thread's affinity, in vCPU index order} */
     List<CpuSet> vcpuAffinities() {
-        return vmm.vcpusNow().stream().map(Vcpu::threadId).map(kernel::affinityOf).toList();
+        return vmm.vcpusNow().stream().map(VcpuThread::threadId).map(kernel::affinityOf).toList();
     }
 
     /** {@return the log entries from position {@code from} on that set an affinity} */
