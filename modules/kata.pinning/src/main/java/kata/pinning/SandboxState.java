@@ -243,7 +243,14 @@ final class SandboxState {
         }
     }
 
+    /**
+     * Writes the previous union back; an empty one widens the cgroup to its parent's values again
+     * (see {@link SandboxCgroup#applyCpuset}). Both writes may have recomputed the VMM's threads'
+     * affinities (before Linux 6.2 the kernel gives every task all of the cgroup's CPUs), so the
+     * plan in force is forgotten and the next check applies its plan again.
+     */
     private void rollBackCgroup(CpuResources previous, RuntimeException failure) {
+        lastApplied = Map.of();
         try {
             ports.cgroup().applyCpuset(previous.cpus(), previous.mems());
         } catch (CgroupException e) {

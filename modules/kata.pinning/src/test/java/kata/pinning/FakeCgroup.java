@@ -11,8 +11,9 @@ import kata.pinning.cpuset.CpuSet;
  * A sandbox cgroup below a parent with fixed values, holding its files as cgroup v1 or v2 does:
  * a new v1 cgroup starts with a copy of the parent's values (as the real one makes it), a new v2 one
  * empty (inherit). An empty set restores that unconstrained value, as the real one writes it. CPUs
- * or nodes the parent lacks are refused, as the kernel refuses them. Records its calls in the
- * shared log and can fail the next write, which then changes nothing.
+ * or nodes the parent lacks are refused, as the kernel refuses them. A change of the CPUs the tasks
+ * inside may use, and a move in, are passed on to the kernel. Records its calls in the shared log
+ * and can fail the next write, which then changes nothing.
  */
 final class FakeCgroup implements SandboxCgroup {
 
@@ -27,16 +28,19 @@ final class FakeCgroup implements SandboxCgroup {
     private final List<String> log;
     private final Version version;
     private final CpuResources parent;
+    /** Tells the kernel that the CPUs of the tasks inside changed, or that tasks moved in. */
+    private final Runnable cpusetChanged;
     private final List<CpuResources> writes = new ArrayList<>();
     private final List<Integer> processes = new ArrayList<>();
     private CpuResources files;
     private boolean failNextApply;
     private boolean deleted;
 
-    FakeCgroup(List<String> log, Version version, CpuResources parent) {
+    FakeCgroup(List<String> log, Version version, CpuResources parent, Runnable cpusetChanged) {
         this.log = log;
         this.version = version;
         this.parent = parent;
+        this.cpusetChanged = cpusetChanged;
     }
 
     void failNextApply() {
@@ -79,8 +83,12 @@ final class FakeCgroup implements SandboxCgroup {
             throw invalid(cpus);
         }
         create();
+        CpuSet effectiveBefore = effectiveCpus();
         files = new CpuResources(cpus.isEmpty() ? unconstrained(parent.cpus()) : cpus,
                 mems.isEmpty() ? unconstrained(parent.mems()) : mems);
+        if (!effectiveCpus().equals(effectiveBefore)) { // the kernel ignores a write of the same CPUs
+            cpusetChanged.run();
+        }
     }
 
     @Override
@@ -88,6 +96,7 @@ final class FakeCgroup implements SandboxCgroup {
         log.add("cgroup add " + pid);
         create();
         processes.add(pid);
+        cpusetChanged.run();
     }
 
     @Override

@@ -17,18 +17,19 @@ final class FakeHost {
     static final CpuResources PARENT = new CpuResources(CpuSet.range(0, 6), CpuSet.range(0, 1));
 
     final List<String> log = new ArrayList<>();
-    final FakeKernel kernel = new FakeKernel(log, this::cpusetOf);
+    final FakeKernel kernel;
     final FakeCgroup cgroup;
     final FakeVmm vmm;
     final List<Duration> sleeps = new ArrayList<>();
 
-    /** A host whose sandbox cgroup is on cgroup v1. */
+    /** A host with a current kernel, whose sandbox cgroup is on cgroup v1. */
     FakeHost(int vcpus) {
-        this(vcpus, FakeCgroup.Version.V1);
+        this(vcpus, FakeCgroup.Version.V1, FakeKernel.Generation.KEEPS_MASKS);
     }
 
-    FakeHost(int vcpus, FakeCgroup.Version version) {
-        cgroup = new FakeCgroup(log, version, PARENT);
+    FakeHost(int vcpus, FakeCgroup.Version version, FakeKernel.Generation generation) {
+        kernel = new FakeKernel(log, generation, this::cpusetOf);
+        cgroup = new FakeCgroup(log, version, PARENT, kernel::cpusetChanged);
         vmm = new FakeVmm(kernel, vcpus);
     }
 

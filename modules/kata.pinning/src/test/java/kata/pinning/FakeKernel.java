@@ -14,14 +14,23 @@ import kata.pinning.cpuset.CpuSet;
  * Threads and their affinities, standing in for the kernel: records every call in a shared log and
  * fails the next {@code set} of a chosen thread with a chosen errno.
  *
- * <p>As Linux (since 6.2) does, a thread keeps the mask it asked for with {@code set} and, in a
- * cpuset cgroup, runs on that mask intersected with the cgroup's CPUs, or on all of the cgroup's
- * CPUs when the two share none or it never asked. The kernel recomputes this whenever the cgroup's
- * CPUs change or the thread moves in, so here it is derived on every read. A {@code set} whose mask
- * shares no CPU with the cgroup fails with {@code EINVAL} and changes nothing. In the root cgroup,
- * which allows every CPU, a thread that never asked runs on the CPUs it inherited at spawn.
+ * <p>As Linux does, a thread keeps the mask it asked for with {@code set} and, in a cpuset cgroup,
+ * runs on that mask intersected with the cgroup's CPUs, or on all of the cgroup's CPUs when the two
+ * share none or it never asked; here that is derived on every read. A {@code set} whose mask shares
+ * no CPU with the cgroup fails with {@code EINVAL} and changes nothing. In the root cgroup, which
+ * allows every CPU, a thread that never asked runs on the CPUs it inherited at spawn. When the
+ * cgroup's CPUs change or a process moves in, {@link Generation} decides what the threads inside
+ * keep.
  */
 final class FakeKernel implements ThreadAffinity {
+
+    /** What a cpuset change does to the masks the threads in the cgroup asked for. */
+    enum Generation {
+        /** Linux 6.2 and later: each thread keeps its mask, so a cgroup that widens again gives it back. */
+        KEEPS_MASKS,
+        /** Before Linux 6.2: each thread is given all of the cgroup's CPUs, as if it never asked. */
+        FORGETS_MASKS
+    }
 
     /** The CPUs each thread inherited at spawn. */
     private final Map<Integer, CpuSet> inherited = new HashMap<>();
@@ -29,6 +38,7 @@ final class FakeKernel implements ThreadAffinity {
     private final Map<Integer, CpuSet> requested = new HashMap<>();
     private final Map<Integer, Deque<String>> failNextSets = new HashMap<>();
     private final List<String> log;
+    private final Generation generation;
     /** The CPUs of each thread's cpuset cgroup; null for the root cgroup. */
     private final IntFunction<CpuSet> cpusetOf;
     private int nextTid = 1000;
@@ -36,12 +46,21 @@ final class FakeKernel implements ThreadAffinity {
 
     /**
      * @param log the shared call log
+     * @param generation what a cpuset change does to the threads inside
      * @param cpusetOf the effective CPUs of the cpuset cgroup a thread is in, by thread id; null
      *     when it is in the root cgroup
      */
-    FakeKernel(List<String> log, IntFunction<CpuSet> cpusetOf) {
+    FakeKernel(List<String> log, Generation generation, IntFunction<CpuSet> cpusetOf) {
         this.log = log;
+        this.generation = generation;
         this.cpusetOf = cpusetOf;
+    }
+
+    /** Applies a change of a cpuset cgroup's CPUs, or a move into it, to the threads in cgroups. */
+    void cpusetChanged() {
+        if (generation == Generation.FORGETS_MASKS) {
+            requested.replaceAll((tid, mask) -> cpusetOf.apply(tid) != null ? CpuSet.empty() : mask);
+        }
     }
 
     /** Starts a thread that inherits {@code cpus} from its creator and has asked for nothing yet; returns its id. */

@@ -30,8 +30,9 @@ import net.jqwik.api.state.Transformer;
  * delete, vCPU hot-plug and unplug, injected failures (ESRCH and EPERM from the kernel, a foreign
  * thread id, a QMP or cgroup failure), and persist plus restore at random points. The VM start
  * moves the VMM into the sandbox cgroup (v1 or v2), where the fake kernel clamps its threads to the
- * cgroup's CPUs as Linux does. After every step the threads' effective affinities, as the kernel
- * reports them, and the cgroup's values, as read back, must equal what a plain model says.
+ * cgroup's CPUs as Linux does, keeping their masks across cpuset changes (Linux 6.2 and later) or
+ * not (before). After every step the threads' effective affinities, as the kernel reports them,
+ * and the cgroup's values, as read back, must equal what a plain model says.
  */
 class SandboxResourcesStatefulProperties {
 
@@ -45,8 +46,9 @@ class SandboxResourcesStatefulProperties {
     @Provide
     Arbitrary<ActionChain<World>> runs() {
         Arbitrary<Boolean> enabled = Arbitraries.of(true, true, true, false);
-        return Combinators.combine(enabled, Arbitraries.of(FakeCgroup.Version.class)).flatAs((on, version) -> ActionChain
-                .startWith(() -> new World(on, version))
+        return Combinators.combine(enabled, Arbitraries.of(FakeCgroup.Version.class), Arbitraries.of(FakeKernel.Generation.class))
+                .flatAs((on, version, generation) -> ActionChain
+                .startWith(() -> new World(on, version, generation))
                 .withAction(1, action(w -> !w.model.vmStarted, w -> faults(w).map(f -> Transformer.mutate(
                         "start VM" + f, world -> world.startVm(f)))))
                 .withAction(3, action(w -> w.model.containers.size() < 4, w -> Combinators.combine(resources(), faults(w))
@@ -169,11 +171,11 @@ class SandboxResourcesStatefulProperties {
         int nextId = 1;
         boolean lastOperationFailed;
 
-        World(boolean enabled, FakeCgroup.Version version) {
-            this.host = new FakeHost(2, version);
+        World(boolean enabled, FakeCgroup.Version version, FakeKernel.Generation generation) {
+            this.host = new FakeHost(2, version, generation);
             this.outsider = host.kernel.spawn(FakeVmm.OWN_AFFINITY);
             this.enabled = enabled;
-            this.model = new Model(enabled, version, host);
+            this.model = new Model(enabled, version, generation, host);
             this.sandbox = host.builderMovingVmmIn(enabled).build();
         }
 
@@ -195,6 +197,9 @@ class SandboxResourcesStatefulProperties {
             if (failure != null) {
                 model.containers.clear();
                 model.containers.putAll(before);
+            }
+            if (unionChanged && (failure == Kind.FOREIGN_THREAD || failure == Kind.AFFINITY)) {
+                model.cgroupRolledBack(); // it failed after the cgroup write
             }
         }
 
@@ -318,6 +323,7 @@ class SandboxResourcesStatefulProperties {
 
         final boolean enabled;
         final FakeCgroup.Version version;
+        final FakeKernel.Generation generation;
         final FakeHost host;
         final Map<String, CpuResources> containers = new TreeMap<>();
         /** Every live vCPU thread's mask, as last asked of the kernel; empty until it is asked. */
@@ -326,20 +332,23 @@ class SandboxResourcesStatefulProperties {
         PinState pinState = PinState.UNPINNED;
         boolean vmStarted;
         /** Whether the sandbox cgroup was created. */
-        boolean cgroupWritten;
+        boolean cgroupCreated;
         /** Whether the VMM process was moved into the sandbox cgroup. */
         boolean vmmInCgroup;
+        /** The CPUs the sandbox cgroup lets its tasks use, as last written. */
+        CpuSet cgroupCpus = FakeHost.PARENT.cpus();
 
-        Model(boolean enabled, FakeCgroup.Version version, FakeHost host) {
+        Model(boolean enabled, FakeCgroup.Version version, FakeKernel.Generation generation, FakeHost host) {
             this.enabled = enabled;
             this.version = version;
+            this.generation = generation;
             this.host = host;
             host.vmm.vcpusNow().forEach(v -> requested.put(v.threadId(), CpuSet.empty()));
         }
 
         /** {@return what the cgroup's files hold: the union, or the unconstrained value for an empty set} */
         CpuResources cgroupValues() {
-            if (!cgroupWritten) {
+            if (!cgroupCreated) {
                 return CpuResources.NONE;
             }
             CpuResources union = union();
@@ -356,9 +365,30 @@ class SandboxResourcesStatefulProperties {
             if (!vmmInCgroup) {
                 return mask.isEmpty() ? FakeVmm.OWN_AFFINITY : mask;
             }
-            CpuSet cgroup = union().cpus().isEmpty() ? FakeHost.PARENT.cpus() : union().cpus();
-            CpuSet allowed = mask.intersection(cgroup);
-            return allowed.isEmpty() ? cgroup : allowed;
+            CpuSet allowed = mask.intersection(cgroupCpus);
+            return allowed.isEmpty() ? cgroupCpus : allowed;
+        }
+
+        /** The cgroup gets the union; a change of its CPUs reaches the VMM's threads in it. */
+        private void unionWritten() {
+            cgroupCreated = true;
+            CpuSet cpus = union().cpus().isEmpty() ? FakeHost.PARENT.cpus() : union().cpus();
+            if (vmmInCgroup && !cpus.equals(cgroupCpus)) {
+                forgetMasksOnOldKernels();
+            }
+            cgroupCpus = cpus;
+        }
+
+        /** A failed update wrote the previous union back: the plan in force is unknown. */
+        void cgroupRolledBack() {
+            unionWritten();
+            inForce = Map.of();
+        }
+
+        private void forgetMasksOnOldKernels() {
+            if (generation == FakeKernel.Generation.FORGETS_MASKS) {
+                requested.replaceAll((tid, mask) -> CpuSet.empty());
+            }
         }
 
         /** {@return every live vCPU thread's effective affinity} */
@@ -384,8 +414,13 @@ class SandboxResourcesStatefulProperties {
             if (fault instanceof Fault.Cgroup && unionChanged) {
                 return new Prediction(Kind.CGROUP, false);
             }
-            cgroupWritten |= unionChanged;
-            vmmInCgroup |= startsVm;
+            if (unionChanged) {
+                unionWritten();
+            }
+            if (startsVm) {
+                vmmInCgroup = true;
+                forgetMasksOnOldKernels();
+            }
             if (!asksVmm) {
                 return new Prediction(null, false);
             }
