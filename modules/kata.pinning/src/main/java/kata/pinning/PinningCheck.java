@@ -103,7 +103,8 @@ final class PinningCheck {
 
     /**
      * After a restore: trusts the kernel over the file when it shows vCPU threads restricted that
-     * the file calls unpinned.
+     * the file calls unpinned. A thread is restricted when it runs on other CPUs than the VMM's main
+     * thread: in a cpuset cgroup the kernel clamps both to the cgroup's CPUs.
      *
      * @param reported the vCPUs the VMM reports now
      */
@@ -115,7 +116,10 @@ final class PinningCheck {
                 reconciler.read(vcpu.threadId(), tasks).ifPresent(cpus -> observed.put(vcpu.threadId(), cpus));
             }
         }
-        boolean restricted = observed.values().stream().anyMatch(cpus -> !cpus.equals(vmmAffinity));
+        // The VMM's main thread shares the cgroup's clamping and is never pinned (unless it runs a vCPU).
+        int pid = reconciler.vmmPid();
+        CpuSet unrestricted = observed.containsKey(pid) ? vmmAffinity : reconciler.read(pid, tasks).orElse(vmmAffinity);
+        boolean restricted = observed.values().stream().anyMatch(cpus -> !cpus.equals(unrestricted));
         if (pinState == PinState.UNPINNED && restricted) {
             pinState = observed.values().stream().anyMatch(cpus -> cpus.size() == 1) && distinctSingles(observed.values())
                     ? PinState.PINNED : PinState.RESET;

@@ -129,6 +129,11 @@ final class Reconciler {
         }
     }
 
+    /** {@return the VMM's process id} */
+    int vmmPid() {
+        return vmm.pid();
+    }
+
     /** {@return the VMM process's threads now, with one look at the task table} */
     Set<Integer> vmmTasks() {
         return tasks.tasksOf(vmm.pid());

@@ -248,6 +248,12 @@ final class SandboxState {
         }
     }
 
+    /**
+     * Writes the previous union back; an empty one widens the cgroup to its parent's values again
+     * (see {@link SandboxCgroup#applyCpuset}). Both writes may have recomputed the VMM's threads'
+     * affinities (before Linux 6.2 the kernel gives every task all of the cgroup's CPUs); the next
+     * check reads them from the kernel and sets again whatever differs from its plan.
+     */
     private void rollBackCgroup(CpuResources previous, RuntimeException failure) {
         try {
             ports.cgroup().applyCpuset(previous.cpus(), previous.mems());
