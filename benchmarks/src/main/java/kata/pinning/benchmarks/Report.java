@@ -159,14 +159,14 @@ final class Report {
             if (recheck != null) {
                 row("re-check, nothing changed: kata-pinning", n, recheck, floor);
             }
-            Double calls = counts.get("PinningBenchmark.recheck@" + n + ":affinitySyscalls");
+            Double calls = counts.get("PinningBenchmark.recheck@" + n + ":affinitySets");
             Double checks = counts.get("PinningBenchmark.recheck@" + n + ":checks");
             if (calls != null && checks != null && checks > 0) {
                 double syscalls = calls / checks;
-                rows.add("| re-check, nothing changed: affinity syscalls per check | " + n + " | "
+                rows.add("| re-check, nothing changed: affinity set calls per check | " + n + " | "
                         + String.format(Locale.ROOT, "%.2f", syscalls) + " | | |");
                 if (n == 128) {
-                    target("a re-check where nothing changed makes no affinity syscall", syscalls == 0,
+                    target("a re-check where nothing changed makes no affinity set call", syscalls == 0,
                             String.format(Locale.ROOT, "%.2f per re-check, %.0f re-checks", syscalls, checks));
                 }
             }
