@@ -4,8 +4,10 @@ import static kata.pinning.cli.Launcher.kataPinning;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import kata.pinning.cpuset.CpuSet;
 import org.junit.jupiter.api.Test;
@@ -92,5 +94,47 @@ class PolicyCliTest {
             List<Integer> tids = one.path("vcpus").valueStream().map(v -> v.path("threadId").intValue()).toList();
             assertEquals(List.of(CpuSet.parse(low), CpuSet.parse(low)), vm.allowedCpus(tids));
         }
+    }
+
+    @Test
+    void withNumaTheHostNodesComeFromSysfsUnderTheGivenRoot() throws Exception {
+        try (LiveVm vm = LiveVm.start(dir)) {
+            CpuSet two = vm.twoCpus();
+            Path numa = Files.writeString(Files.createDirectory(dir.resolve("numa")).resolve("configuration.toml"),
+                    "[runtime]\nenable_vcpus_pinning = true\n[hypervisor.qemu]\ndefault_vcpus = 2\nenable_numa = true\n");
+            Path state = dir.resolve("numa-state.json");
+            List<String> args = List.of("--qmp", vm.qemu.qmpSocket().toString(), "--pid", Long.toString(vm.qemu.pid()),
+                    "--config", numa.toString(), "--state", state.toString());
+
+            Path missing = dir.resolve("no-sysfs");
+            Launcher.Result bad = kataPinning(with(args, "--sysfs", missing.toString(), "vm-started"))
+                    .assertFailure(KataPinning.BAD_INPUT);
+            assertTrue(bad.stderr().contains("--sysfs " + missing + ": no such sysfs file"), bad::toString);
+            assertTrue(Files.notExists(state), "nothing was persisted");
+
+            // Two host nodes of one CPU each: QEMU reports no guest nodes, so vCPU i goes to node i.
+            Path sysfs = dir.resolve("sys");
+            write(sysfs.resolve("devices/system/cpu/online"), two.toString());
+            write(sysfs.resolve("devices/system/cpu/possible"), two.toString());
+            write(sysfs.resolve("devices/system/node/online"), "0-1");
+            write(sysfs.resolve("devices/system/node/node0/cpulist"), Integer.toString(two.first()));
+            write(sysfs.resolve("devices/system/node/node1/cpulist"), Integer.toString(two.last()));
+            JsonNode started = kataPinning(with(args, "--json", "--sysfs", sysfs.toString(), "vm-started")).json();
+            assertEquals("reset", started.path("decision").stringValue(), started::toString);
+            List<Integer> tids = started.path("vcpus").valueStream().map(v -> v.path("threadId").intValue()).toList();
+            assertEquals(List.of(CpuSet.of(two.first()), CpuSet.of(two.last())), vm.allowedCpus(tids),
+                    "with no cpuset, each vCPU on its node's host CPUs");
+        }
+    }
+
+    private static String[] with(List<String> global, String... more) {
+        List<String> args = new ArrayList<>(global);
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text + "\n");
     }
 }
