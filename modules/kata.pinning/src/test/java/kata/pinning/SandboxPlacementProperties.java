@@ -41,7 +41,7 @@ class SandboxPlacementProperties {
         }
     }
 
-    @Property(tries = 150, edgeCases = EdgeCasesMode.FIRST)
+    @Property(tries = 150, edgeCases = EdgeCasesMode.NONE)
     void placedThreadsFollowTheUnionAndARecheckSetsNothing(@ForAll PinningPolicy policy, @ForAll boolean numa,
                                                            @ForAll("runs") List<Step> run) {
         FakeHost host = new FakeHost(2);
