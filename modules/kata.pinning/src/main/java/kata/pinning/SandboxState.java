@@ -28,8 +28,7 @@ import kata.pinning.internal.Decision;
 import kata.pinning.internal.PersistedState;
 import kata.pinning.internal.PinningRule;
 import kata.pinning.internal.Sleeper;
-import kata.pinning.internal.Vcpu;
-import kata.pinning.internal.VmmView;
+import kata.pinning.internal.TaskTable;
 
 /**
  * The state of one sandbox and the steps that change it. Not thread-safe: {@link SandboxResources}
@@ -45,8 +44,16 @@ final class SandboxState {
     /** The first wait between attempts; each further wait doubles. */
     static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
 
-    /** The outside world the state acts on. */
-    record Ports(VmmView vmm, ThreadAffinity affinity, SandboxCgroup cgroup, Sleeper sleeper) {
+    /**
+     * The outside world the state acts on.
+     *
+     * @param vmm the VMM, whose reports are not trusted
+     * @param tasks which threads the VMM process really has: the confused-deputy check
+     * @param affinity reads and sets thread affinities
+     * @param cgroup the sandbox cgroup
+     * @param sleeper waits between vCPU fetch attempts
+     */
+    record Ports(Vmm vmm, TaskTable tasks, ThreadAffinity affinity, SandboxCgroup cgroup, Sleeper sleeper) {
     }
 
     private final Ports ports;
@@ -131,9 +138,11 @@ final class SandboxState {
     SandboxStatus status() {
         List<VcpuStatus> vcpus = List.of();
         if (vmStarted) {
-            vcpus = query().stream()
-                    .sorted(Comparator.comparingInt(Vcpu::index))
-                    .map(v -> new VcpuStatus(v.index(), v.threadId(), readAffinity(v.threadId())))
+            List<VcpuThread> reported = query();
+            Set<Integer> tasks = vmmTasks();
+            vcpus = reported.stream()
+                    .sorted(Comparator.comparingInt(VcpuThread::index))
+                    .map(v -> new VcpuStatus(v.index(), v.threadId(), readAffinity(v.threadId(), tasks)))
                     .toList();
         }
         return new SandboxStatus(pinningEnabled, vmStarted, pinState, lastOutcome, lastReason, containers, union(), vcpus);
@@ -173,7 +182,7 @@ final class SandboxState {
     private void step(boolean writeCgroup, CpuResources rollbackTo, boolean moveVmmIn) {
         CpuResources union = union();
         try {
-            List<Vcpu> vcpus = vmStarted && pinningEnabled ? fetchVcpus() : List.of();
+            List<VcpuThread> vcpus = vmStarted && pinningEnabled ? fetchVcpus() : List.of();
             boolean written = false;
             try {
                 if (writeCgroup) {
@@ -199,8 +208,8 @@ final class SandboxState {
     }
 
     /** Queries the vCPU threads, waiting with backoff while fewer than {@code default_vcpus} are visible. */
-    private List<Vcpu> fetchVcpus() {
-        List<Vcpu> vcpus = query();
+    private List<VcpuThread> fetchVcpus() {
+        List<VcpuThread> vcpus = query();
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 2; visible(vcpus) < defaultVcpus && attempt <= FETCH_ATTEMPTS; attempt++) {
             LOG.log(INFO, "waiting {0} ms for vCPU threads: {1} of {2} visible, attempt {3} of {4}",
@@ -220,11 +229,11 @@ final class SandboxState {
         return vcpus;
     }
 
-    private static int visible(List<Vcpu> vcpus) {
+    private static int visible(List<VcpuThread> vcpus) {
         return PinningRule.withThreads(vcpus).size();
     }
 
-    private List<Vcpu> query() {
+    private List<VcpuThread> query() {
         try {
             return List.copyOf(ports.vmm().vcpus());
         } catch (IOException e) {
@@ -242,7 +251,14 @@ final class SandboxState {
         }
     }
 
+    /**
+     * Writes the previous union back; an empty one widens the cgroup to its parent's values again
+     * (see {@link SandboxCgroup#applyCpuset}). Both writes may have recomputed the VMM's threads'
+     * affinities (before Linux 6.2 the kernel gives every task all of the cgroup's CPUs), so the
+     * plan in force is forgotten and the next check applies its plan again.
+     */
     private void rollBackCgroup(CpuResources previous, RuntimeException failure) {
+        lastApplied = Map.of();
         try {
             ports.cgroup().applyCpuset(previous.cpus(), previous.mems());
         } catch (CgroupException e) {
@@ -261,7 +277,7 @@ final class SandboxState {
 
     // --- the pinning check ---------------------------------------------------------------------
 
-    private void reconcilePinning(List<Vcpu> vcpus, CpuSet union) {
+    private void reconcilePinning(List<VcpuThread> vcpus, CpuSet union) {
         if (!vmStarted) {
             record(Outcome.SKIPPED, "the VM has not started");
             return;
@@ -286,10 +302,11 @@ final class SandboxState {
      * The confused-deputy guard: the runtime runs as root and QEMU is not trusted, so every thread
      * id QEMU reported must be one of QEMU's own tasks, checked right before the system calls.
      */
-    private void requireVmmTasks(Map<Integer, CpuSet> plan, List<Vcpu> vcpus) {
-        List<Integer> foreign = ports.vmm().notTasks(plan.keySet());
-        if (!foreign.isEmpty()) {
-            int tid = foreign.getFirst();
+    private void requireVmmTasks(Map<Integer, CpuSet> plan, List<VcpuThread> vcpus) {
+        Set<Integer> tasks = vmmTasks();
+        Optional<Integer> foreign = plan.keySet().stream().filter(tid -> !tasks.contains(tid)).findFirst();
+        if (foreign.isPresent()) {
+            int tid = foreign.get();
             String vcpu = vcpus.stream().filter(v -> v.threadId() == tid).map(v -> "vCPU " + v.index())
                     .findFirst().orElse("a vCPU");
             throw new PinningException(PinningException.Kind.FOREIGN_THREAD, vcpu + " reports thread " + tid
@@ -375,9 +392,14 @@ final class SandboxState {
         }
     }
 
-    /** A vCPU thread's affinity, unless it has no thread, is gone, or is not the VMM's. */
-    private Optional<CpuSet> readAffinity(int tid) {
-        if (tid <= 0 || !ports.vmm().hasTask(tid)) {
+    /** {@return the VMM process's threads now, with one look at the task table} */
+    private Set<Integer> vmmTasks() {
+        return ports.tasks().tasksOf(ports.vmm().pid());
+    }
+
+    /** A vCPU thread's affinity, unless it has no thread, is gone, or is not one of the VMM's {@code tasks}. */
+    private Optional<CpuSet> readAffinity(int tid, Set<Integer> tasks) {
+        if (tid <= 0 || !tasks.contains(tid)) {
             return Optional.empty();
         }
         try {
@@ -389,17 +411,24 @@ final class SandboxState {
 
     /**
      * After a restore: takes the vCPU threads' real affinities as the plan in force, and trusts the
-     * kernel over the file when it shows threads restricted that the file calls unpinned.
+     * kernel over the file when it shows threads restricted that the file calls unpinned. A thread
+     * is restricted when it runs on other CPUs than the VMM's main thread, which shares its cgroup
+     * and is never pinned (unless it is a vCPU thread itself): in a cpuset cgroup the kernel clamps
+     * both to the cgroup's CPUs.
      */
     private void readBackPinState() {
         Map<Integer, CpuSet> observed = new LinkedHashMap<>();
-        for (Vcpu vcpu : PinningRule.withThreads(query())) {
+        List<VcpuThread> reported = PinningRule.withThreads(query());
+        Set<Integer> tasks = vmmTasks();
+        for (VcpuThread vcpu : reported) {
             if (!observed.containsKey(vcpu.threadId())) {
-                readAffinity(vcpu.threadId()).ifPresent(cpus -> observed.put(vcpu.threadId(), cpus));
+                readAffinity(vcpu.threadId(), tasks).ifPresent(cpus -> observed.put(vcpu.threadId(), cpus));
             }
         }
         lastApplied = Map.copyOf(observed);
-        boolean restricted = observed.values().stream().anyMatch(cpus -> !cpus.equals(vmmAffinity));
+        int pid = ports.vmm().pid();
+        CpuSet unrestricted = observed.containsKey(pid) ? vmmAffinity : readAffinity(pid, tasks).orElse(vmmAffinity);
+        boolean restricted = observed.values().stream().anyMatch(cpus -> !cpus.equals(unrestricted));
         if (pinState == PinState.UNPINNED && restricted) {
             pinState = isOneToOne(observed.values()) ? PinState.PINNED : PinState.RESET;
             LOG.log(WARNING, "persisted state says unpinned, but the kernel shows restricted vCPU threads {0}; taking them as {1}",
