@@ -72,6 +72,17 @@ class StateLockTest {
     }
 
     @Test
+    void aNegativeLockTimeoutIsAUsageError() {
+        InProcess.Result bad = InProcess.run("--lock-timeout", "-1", "--qmp", "q.sock",
+                "--pid", Long.toString(ProcessHandle.current().pid()), "--state", dir.resolve("s.json").toString(),
+                "vm-started");
+
+        assertEquals(KataPinning.BAD_INPUT, bad.exitCode(), bad::toString);
+        assertTrue(bad.stderr().startsWith("kata-pinning: --lock-timeout -1: "), bad::toString);
+        assertEquals(List.of(), List.of(dir.toFile().list()), "nothing was created");
+    }
+
+    @Test
     void waitersInProcLocksHoldNothing() {
         List<String> table = List.of(
                 "1: POSIX  ADVISORY  WRITE 4242 fe:00:77 0 EOF",
