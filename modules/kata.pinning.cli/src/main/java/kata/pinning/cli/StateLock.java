@@ -47,7 +47,13 @@ final class StateLock implements AutoCloseable {
      */
     static StateLock acquire(Path state, Duration timeout) throws IOException {
         Path file = lockFileOf(state);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new IOException("cannot open " + file + " to lock the state file " + state + ": "
+                    + Failures.describe(e), e);
+        }
         try {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
@@ -94,7 +100,7 @@ final class StateLock implements AutoCloseable {
         private static final long serialVersionUID = 1L;
 
         LockTimeoutException(Path state, Duration timeout, OptionalLong holder) {
-            super("the state file " + state + " is locked by another kata-pinning command"
+            super("the state file " + state + " is locked by another process"
                     + (holder.isPresent() ? " (pid " + holder.getAsLong() + ")" : "")
                     + ", still after " + timeout.toSeconds() + " s (--lock-timeout); nothing was changed");
         }

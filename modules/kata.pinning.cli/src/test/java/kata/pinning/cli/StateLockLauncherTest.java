@@ -86,8 +86,8 @@ class StateLockLauncherTest {
             Launcher.Result locked = kataPinning(vm.args("--lock-timeout", "1", "container", "add", "late", "--cpus",
                     Integer.toString(vm.twoCpus().first()))).assertFailure(KataPinning.FAILED);
 
-            assertTrue(locked.stderr().contains("the state file " + vm.state + " is locked by another kata-pinning "
-                    + "command (pid " + holder.pid() + "), still after 1 s (--lock-timeout)"), locked::toString);
+            assertTrue(locked.stderr().contains("the state file " + vm.state + " is locked by another process (pid "
+                    + holder.pid() + "), still after 1 s (--lock-timeout); nothing was changed"), locked::toString);
             assertArrayEquals(before, Files.readAllBytes(vm.state), "the state file is byte-identical");
         } finally {
             holder.destroyForcibly().waitFor();

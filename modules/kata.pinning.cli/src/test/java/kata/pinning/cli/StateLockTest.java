@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +70,17 @@ class StateLockTest {
             assertTrue(e.getMessage().contains("(pid " + ProcessHandle.current().pid() + ")"), e.getMessage());
         }
         assertTrue(Files.exists(StateLock.lockFileOf(state)), "the lock file stays, so all commands lock one file");
+    }
+
+    @Test
+    void aLockFileThatCannotBeOpenedIsNamed() throws Exception {
+        Path state = dir.resolve("state.json");
+        Files.createDirectory(StateLock.lockFileOf(state));
+
+        IOException e = assertThrows(IOException.class, () -> StateLock.acquire(state, Duration.ZERO));
+
+        assertTrue(e.getMessage().startsWith("cannot open " + StateLock.lockFileOf(state) + " to lock the state file "
+                + state + ": "), e.getMessage());
     }
 
     @Test
