@@ -8,10 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -52,9 +48,6 @@ class CrashSafetyLauncherTest {
     static Path dir;
     static LiveVm vm;
 
-    /** When the kill is sent. */
-    private enum Schedule { DELAY, AT_TEMP_FILE, AFTER_RENAME }
-
     /** What the killed command had done, judged by the files it left. */
     private enum Moment { BEFORE_WRITE, DURING_WRITE, AFTER_WRITE, EXITED_BEFORE_KILL }
 
@@ -94,18 +87,17 @@ class CrashSafetyLauncherTest {
 
         Map<Moment, List<Long>> killedAt = new EnumMap<>(Moment.class);
         Path temp = StateFile.tempFileOf(vm.state);
-        try (WatchService watch = dir.getFileSystem().newWatchService()) {
-            dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+        try (CommandKiller killer = new CommandKiller(vm.state, random, commandMillis)) {
             for (int i = 0; i < COMMANDS; i++) {
                 byte[] before = Files.readAllBytes(vm.state);
                 Step step = cycle.next(before);
-                Schedule schedule = Schedule.values()[random.nextInt(5) % 3]; // 2:2:1
-                drain(watch);
+                CommandKiller.Schedule schedule = killer.nextSchedule();
+                killer.reset();
                 long start = System.nanoTime();
                 Run run = start(step, fastStart);
-                Kill kill = kill(run.process, schedule, watch, random, commandMillis);
+                CommandKiller.Kill kill = killer.kill(run.process, schedule);
                 assertTrue(run.process.waitFor(60, TimeUnit.SECONDS));
-                long millis = TimeUnit.NANOSECONDS.toMillis(kill.sentAt - start);
+                long millis = TimeUnit.NANOSECONDS.toMillis(kill.sentAt() - start);
                 byte[] after = Files.readAllBytes(vm.state);
                 String context = "command " + i + " " + step.args + ", " + schedule + " after " + millis
                         + " ms, seed " + seed + "\n" + run.output();
@@ -113,11 +105,11 @@ class CrashSafetyLauncherTest {
                 JsonNode saved = Output.JSON.readTree(after); // whole JSON, and a state file:
                 StateFile.read(vm.state);
                 Moment moment;
-                if (!kill.sent) {
+                if (!kill.sent()) {
                     assertEquals(KataPinning.OK, run.process.exitValue(), context);
                     moment = Moment.EXITED_BEFORE_KILL;
                 } else if (Arrays.equals(before, after)) {
-                    moment = kill.sawTemp ? Moment.DURING_WRITE : Moment.BEFORE_WRITE;
+                    moment = kill.sawTemp() ? Moment.DURING_WRITE : Moment.BEFORE_WRITE;
                 } else {
                     moment = Moment.AFTER_WRITE;
                 }
@@ -204,9 +196,6 @@ class CrashSafetyLauncherTest {
         }
     }
 
-    private record Kill(boolean sent, boolean sawTemp, long sentAt) {
-    }
-
     /** Starts {@code bin/kata-pinning} on the jars as they are, its output in one file. */
     private static Run start(Step step, String archiveOption) throws IOException {
         List<String> command = new ArrayList<>(List.of(Launcher.KATA_PINNING.toString()));
@@ -219,47 +208,5 @@ class CrashSafetyLauncherTest {
         builder.environment().put("JAVA_HOME", System.getProperty("java.home")); // found at once
         builder.environment().put("JDK_JAVA_OPTIONS", archiveOption + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off");
         return new Run(builder.start(), output);
-    }
-
-    /** Sends SIGKILL per the schedule, unless the command has exited before. */
-    private static Kill kill(Process process, Schedule schedule, WatchService watch, Random random, long commandMillis)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
-                schedule == Schedule.DELAY ? random.nextLong(commandMillis) : 30_000);
-        String trigger = schedule == Schedule.AFTER_RENAME ? vm.state.getFileName().toString()
-                : schedule == Schedule.AT_TEMP_FILE ? StateFile.tempFileOf(vm.state).getFileName().toString() : null;
-        boolean sawTemp = false;
-        while (process.isAlive() && System.nanoTime() < deadline) {
-            WatchKey key = watch.poll(1, TimeUnit.MILLISECONDS);
-            if (key == null) {
-                continue;
-            }
-            boolean triggered = false;
-            for (WatchEvent<?> event : key.pollEvents()) {
-                String name = String.valueOf(event.context());
-                sawTemp |= name.equals(StateFile.tempFileOf(vm.state).getFileName().toString());
-                triggered |= name.equals(trigger);
-            }
-            key.reset();
-            if (triggered) {
-                if (schedule == Schedule.AFTER_RENAME) {
-                    Thread.sleep(random.nextLong(Math.max(1, commandMillis / 16))); // the command exits soon after
-                }
-                break;
-            }
-        }
-        long sentAt = System.nanoTime();
-        if (!process.isAlive()) {
-            return new Kill(false, sawTemp, sentAt);
-        }
-        process.destroyForcibly(); // SIGKILL
-        return new Kill(true, sawTemp, sentAt);
-    }
-
-    private static void drain(WatchService watch) {
-        for (WatchKey key = watch.poll(); key != null; key = watch.poll()) {
-            key.pollEvents();
-            key.reset();
-        }
     }
 }
