@@ -155,6 +155,14 @@ final class SandboxState {
                 check.lastReason(), containers, union(), vcpus);
     }
 
+    SandboxStatus.Outcome lastOutcome() {
+        return check.lastOutcome();
+    }
+
+    String lastReason() {
+        return check.lastReason();
+    }
+
     PersistedState persisted() {
         return new PersistedState(check.enabled(), check.policy(), vmStarted, check.vmmAffinity(), check.pinState(),
                 containers);

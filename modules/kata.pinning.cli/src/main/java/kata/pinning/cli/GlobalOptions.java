@@ -1,6 +1,7 @@
 package kata.pinning.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import kata.pinning.config.PinningPolicy;
 import kata.pinning.config.PodConfig;
@@ -17,11 +18,12 @@ import picocli.CommandLine;
  * @param state the sandbox state file, or null
  * @param json whether output is one JSON document
  * @param verbose whether to show stack traces and debug logs
+ * @param lockTimeoutSeconds how long a lifecycle command waits for the state file's lock
  * @param policy the {@code --policy} of a new sandbox, or null to take the configuration's
  * @param sysfs where the host's sysfs is mounted
  */
 record GlobalOptions(Path qmp, Integer pid, Path config, Map<String, String> annotations, Path state,
-        boolean json, boolean verbose, PinningPolicy policy, Path sysfs) {
+        boolean json, boolean verbose, int lockTimeoutSeconds, PinningPolicy policy, Path sysfs) {
 
     /**
      * {@return the QMP socket}
@@ -75,5 +77,19 @@ record GlobalOptions(Path qmp, Integer pid, Path config, Map<String, String> ann
                     "this command keeps the sandbox in a state file: give --state FILE before the command");
         }
         return state;
+    }
+
+    /**
+     * {@return how long to wait for the state file's lock}
+     *
+     * @param command the command that needs it, for the usage error
+     * @throws CommandLine.ParameterException if {@code --lock-timeout} is negative
+     */
+    Duration requireLockTimeout(CommandLine command) {
+        if (lockTimeoutSeconds < 0) {
+            throw new CommandLine.ParameterException(command,
+                    "--lock-timeout " + lockTimeoutSeconds + ": the wait for the state file's lock must be 0 seconds or more");
+        }
+        return Duration.ofSeconds(lockTimeoutSeconds);
     }
 }

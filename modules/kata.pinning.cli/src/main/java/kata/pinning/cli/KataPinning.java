@@ -89,6 +89,11 @@ public final class KataPinning implements Runnable {
     @Option(names = "--verbose", order = 9, description = "stack traces and debug logging")
     private boolean verbose;
 
+    @Option(names = "--lock-timeout", paramLabel = "SECONDS", order = 10, defaultValue = "30",
+            description = "how long vm-started and container wait while another command holds the lock of the "
+                    + "--state file (default: ${DEFAULT-VALUE})")
+    private int lockTimeout;
+
     private KataPinning() {
     }
 
@@ -151,7 +156,8 @@ public final class KataPinning implements Runnable {
 
     /** {@return the global options, read-only} */
     GlobalOptions options() {
-        return new GlobalOptions(qmp, pid, config, Map.copyOf(annotations), state, json, verbose, policy, sysfs);
+        return new GlobalOptions(qmp, pid, config, Map.copyOf(annotations), state, json, verbose, lockTimeout,
+                policy, sysfs);
     }
 
     /** {@return where the command prints its result, as text or JSON per {@code --json}} */

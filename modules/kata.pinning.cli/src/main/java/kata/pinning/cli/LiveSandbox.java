@@ -17,9 +17,11 @@ import kata.pinning.qmp.QmpException;
 import picocli.CommandLine;
 
 /**
- * A sandbox on a live VMM for one invocation: reads the input first (configuration, state file),
- * then connects over QMP, restores the sandbox from {@code --state}, applies one operation, and
- * rewrites the state file only if the operation succeeded.
+ * A sandbox on a live VMM for one invocation: reads the configuration, then, for a lifecycle
+ * command, takes the {@link StateLock} of {@code --state}, reads the state file, connects over QMP,
+ * restores the sandbox, applies one operation, and rewrites the state file only if the operation
+ * succeeded. The lock is held until {@link #close()}, after the QMP connection is closed, so the
+ * commands of one state file run one after the other and each reads what the one before wrote.
  *
  * <p>The command drives pinning only: the sandbox cgroup stays the runtime's
  * ({@link SandboxCgroup#none()}). The configuration and annotations decide the enable flag, and
@@ -35,12 +37,16 @@ final class LiveSandbox implements AutoCloseable {
     private final SandboxResources sandbox;
     private final Path stateFile;
     private final Optional<StateFile.Saved> saved;
+    /** Held by a command that rewrites the state file; null for {@code status}. */
+    private final StateLock lock;
 
-    private LiveSandbox(QmpClient qmp, SandboxResources sandbox, Path stateFile, Optional<StateFile.Saved> saved) {
+    private LiveSandbox(QmpClient qmp, SandboxResources sandbox, Path stateFile, Optional<StateFile.Saved> saved,
+            StateLock lock) {
         this.qmp = qmp;
         this.sandbox = sandbox;
         this.stateFile = stateFile;
         this.saved = saved;
+        this.lock = lock;
     }
 
     /**
@@ -48,24 +54,31 @@ final class LiveSandbox implements AutoCloseable {
      *
      * @param options the global options
      * @param command the command, for usage errors
-     * @param forUpdate whether the state file will be rewritten, so its directory must be writable
-     * @return the sandbox, connected; close it to disconnect
+     * @param forUpdate whether the state file will be rewritten: its directory must be writable, and
+     *     the command takes the state file's lock; {@code status} reads a file that is only ever
+     *     replaced whole, so it needs no lock
+     * @return the sandbox, connected; close it to disconnect and release the lock
      * @throws CommandLine.ParameterException if an option the command needs is missing
      * @throws BadInputException if the state file cannot be used
      * @throws kata.pinning.config.ConfigException if the configuration or an annotation is bad
      * @throws QmpException if the VMM cannot be reached
+     * @throws IOException if the lock cannot be taken, or another command holds it past
+     *     {@code --lock-timeout}
      */
-    static LiveSandbox open(GlobalOptions options, CommandLine command, boolean forUpdate) throws QmpException {
+    static LiveSandbox open(GlobalOptions options, CommandLine command, boolean forUpdate) throws IOException {
         Path socket = options.requireQmp(command);
         int pid = options.requirePid(command);
         Path state = options.requireState(command);
+        Duration lockTimeout = options.requireLockTimeout(command);
         if (forUpdate) {
             StateFile.checkWritable(state);
         }
-        Optional<StateFile.Saved> saved = StateFile.read(state);
         PodConfig pod = podConfig(options);
-        QmpClient qmp = connect(socket);
+        StateLock lock = forUpdate ? StateLock.acquire(state, lockTimeout) : null;
+        QmpClient qmp = null;
         try {
+            Optional<StateFile.Saved> saved = StateFile.read(state); // under the lock: no other command writes now
+            qmp = connect(socket);
             SandboxResources.Builder builder = SandboxResources.builder()
                     .config(pod)
                     .policy(options.policyOf(pod).policy())
@@ -73,9 +86,9 @@ final class LiveSandbox implements AutoCloseable {
                     .cgroup(SandboxCgroup.none())
                     .qemu(qmp, pid);
             SandboxResources sandbox = saved.isPresent() ? restore(builder, saved.get(), state) : build(builder, options);
-            return new LiveSandbox(qmp, sandbox, state, saved);
-        } catch (RuntimeException e) {
-            qmp.close();
+            return new LiveSandbox(qmp, sandbox, state, saved, lock);
+        } catch (IOException | RuntimeException e) {
+            closeAll(qmp, lock, e);
             throw e;
         }
     }
@@ -131,7 +144,8 @@ final class LiveSandbox implements AutoCloseable {
      * @param operation what to do, such as {@link SandboxResources#vmStarted()}
      * @return the status after it
      * @throws BadInputException if the operation refused its input, such as an unknown container
-     * @throws PinningException if the operation failed; the state file is unchanged
+     * @throws PinningException if the operation failed, and the state file is unchanged; or if the
+     *     status query after it failed, once the state file holds the operation's result
      * @throws IOException if the state file cannot be written
      */
     StatusView apply(Consumer<SandboxResources> operation) throws IOException {
@@ -140,9 +154,10 @@ final class LiveSandbox implements AutoCloseable {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new BadInputException(Failures.describe(e), e);
         }
-        StatusView view = StatusView.of(sandbox.status());
-        StateFile.write(stateFile, new StateFile.Saved(sandbox.persist(), view.decision(), view.reason()));
-        return view;
+        // Persist before the status query: should that query fail, the file still matches the kernel.
+        StateFile.write(stateFile, new StateFile.Saved(sandbox.persist(),
+                StatusView.decisionOf(sandbox.lastOutcome()), sandbox.lastReason()));
+        return StatusView.of(sandbox.status());
     }
 
     /**
@@ -154,7 +169,7 @@ final class LiveSandbox implements AutoCloseable {
      * @param operation what to do to the sandbox
      * @return {@link KataPinning#OK}; failures are exceptions, which {@link Failures} reports
      * @throws QmpException if the VMM cannot be reached
-     * @throws IOException if the state file cannot be written
+     * @throws IOException if the state file cannot be locked or written
      */
     static int run(KataPinning root, CommandLine command, Consumer<SandboxResources> operation) throws IOException {
         try (LiveSandbox sandbox = open(root.options(), command, true)) {
@@ -176,8 +191,26 @@ final class LiveSandbox implements AutoCloseable {
         return StatusView.of(status);
     }
 
+    /** Disconnects, then releases the lock: the next command finds the QMP socket free. */
     @Override
-    public void close() {
-        qmp.close();
+    public void close() throws IOException {
+        closeAll(qmp, lock, null);
+    }
+
+    /** Closes the client, then the lock, either of them possibly null, adding failures to {@code failure}. */
+    private static void closeAll(QmpClient qmp, StateLock lock, Exception failure) throws IOException {
+        if (qmp != null) {
+            qmp.close();
+        }
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
+        }
     }
 }

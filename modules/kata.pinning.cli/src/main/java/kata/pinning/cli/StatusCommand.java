@@ -1,7 +1,7 @@
 package kata.pinning.cli;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
-import kata.pinning.qmp.QmpException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -30,7 +30,7 @@ final class StatusCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Override
-    public Integer call() throws QmpException {
+    public Integer call() throws IOException {
         try (LiveSandbox sandbox = LiveSandbox.open(root.options(), spec.commandLine(), false)) {
             StatusView view = sandbox.status();
             root.output().print(view, view::toText);

@@ -1,5 +1,6 @@
 package kata.pinning.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +34,23 @@ class StateFileTest {
         assertEquals(saved.decision(), read.decision());
         assertEquals(saved.reason(), read.reason());
         assertEquals(Output.JSON.readTree(saved.sandboxJson()), Output.JSON.readTree(read.sandboxJson()));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList());
+        }
+    }
+
+    @Test
+    void aTemporaryFileLeftByAKilledWriteChangesNothingAndIsReplacedByTheNextWrite() throws Exception {
+        Path file = dir.resolve("state.json");
+        StateFile.write(file, new StateFile.Saved("{\"version\":1}", "reset", "before"));
+        byte[] before = Files.readAllBytes(file);
+        Files.writeString(StateFile.tempFileOf(file), "{\"sandbox\":{\"vers"); // cut off by a kill
+
+        assertEquals("before", StateFile.read(file).orElseThrow().reason());
+        assertArrayEquals(before, Files.readAllBytes(file));
+        StateFile.write(file, new StateFile.Saved("{\"version\":1}", "pinned", "after"));
+
+        assertEquals("after", StateFile.read(file).orElseThrow().reason());
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList());
         }

@@ -79,7 +79,7 @@ public final class Planner {
         return switch (decision) {
             case Decision.Skip skip -> Plan.none(skip.reason());
             case Decision.Pin pin -> nodes.enabled() ? fit(threads, union, nodes) : pinned(pin, threads);
-            case Decision.Reset reset -> reset(reset, threads);
+            case Decision.Reset reset -> reset(reset, threads, nodesOf(threads, nodes));
             case Decision.Unchanged unchanged -> throw new AssertionError("no plan in force was given: " + unchanged);
         };
     }
@@ -126,19 +126,20 @@ public final class Planner {
                 "no container has a cpuset; each vCPU on its guest NUMA node's host CPUs");
     }
 
+    /** The {@code exact} pin without NUMA: no vCPU is placed for a node. */
     private static Plan pinned(Decision.Pin pin, List<VcpuThread> threads) {
         List<VcpuPlacement> placements = new ArrayList<>(threads.size());
         for (int i = 0; i < threads.size(); i++) {
             VcpuThread v = threads.get(i);
             Assignment a = pin.assignments().get(i);
-            placements.add(new VcpuPlacement(v.index(), v.threadId(), v.node(), CpuSet.of(a.cpu()), true));
+            placements.add(new VcpuPlacement(v.index(), v.threadId(), OptionalInt.empty(), CpuSet.of(a.cpu()), true));
         }
         return new Plan(Plan.Effect.PINS, placements, pin.cpus(), pin.reason());
     }
 
-    private static Plan reset(Decision.Reset reset, List<VcpuThread> threads) {
+    private static Plan reset(Decision.Reset reset, List<VcpuThread> threads, Map<VcpuThread, OptionalInt> nodeOf) {
         List<VcpuPlacement> placements = threads.stream()
-                .map(v -> new VcpuPlacement(v.index(), v.threadId(), v.node(), reset.cpus(), false))
+                .map(v -> new VcpuPlacement(v.index(), v.threadId(), nodeOf.get(v), reset.cpus(), false))
                 .toList();
         return new Plan(reset.toVmmAffinity() ? Plan.Effect.VMM_AFFINITY : Plan.Effect.MASKS, placements,
                 reset.toVmmAffinity() ? CpuSet.empty() : reset.cpus(), reset.reason());
