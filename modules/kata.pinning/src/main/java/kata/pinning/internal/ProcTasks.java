@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -31,16 +34,65 @@ public record ProcTasks(Path root) implements TaskTable {
         Set<Integer> tids = new HashSet<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(taskDir(pid))) {
             for (Path task : tasks) {
-                try {
-                    tids.add(Integer.parseInt(task.getFileName().toString()));
-                } catch (NumberFormatException notATask) {
-                    // procfs lists only numeric names here; anything else is not a thread.
+                int tid = tidOf(task);
+                if (tid > 0) {
+                    tids.add(tid);
                 }
             }
         } catch (IOException | DirectoryIteratorException e) {
             return Set.of(); // no such process, or no access: none of its threads can be vouched for
         }
         return tids;
+    }
+
+    /**
+     * Reads the name ({@code comm}) of every task of a process. Only tasks listed under the
+     * process's own {@code task} directory are read, and a task that exits between the listing and
+     * the read is left out.
+     *
+     * @param pid a process id
+     * @return each task's name without the trailing newline, by thread id
+     * @throws IOException if the process does not exist under this root, or a name of a task that
+     *     still exists cannot be read
+     */
+    public Map<Integer, String> threadNames(int pid) throws IOException {
+        Path dir = taskDir(pid);
+        Map<Integer, String> names = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(dir)) {
+            for (Path task : tasks) {
+                int tid = tidOf(task);
+                String name = tid > 0 ? readName(task) : null;
+                if (name != null) {
+                    names.put(tid, name);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(dir.toString(), null, "no process " + pid + " under " + root);
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+        return names;
+    }
+
+    /** The task's comm; null if the task has exited, which reads as ENOENT or ESRCH mid-way. */
+    private static String readName(Path task) throws IOException {
+        try {
+            String comm = Files.readString(task.resolve("comm"));
+            return comm.endsWith("\n") ? comm.substring(0, comm.length() - 1) : comm;
+        } catch (IOException e) {
+            if (Files.exists(task)) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    private static int tidOf(Path task) {
+        try {
+            return Integer.parseInt(task.getFileName().toString());
+        } catch (NumberFormatException notATask) {
+            return 0; // procfs lists only numeric names here; anything else is not a thread
+        }
     }
 
     /**
