@@ -18,8 +18,9 @@ import picocli.CommandLine;
 
 /**
  * A sandbox on a live VMM for one invocation: reads the input first (configuration, state file),
- * then connects over QMP, restores the sandbox from {@code --state}, applies one operation, and
- * rewrites the state file only if the operation succeeded.
+ * then opens the VMM ({@link VmmConnection}), restores the sandbox from {@code --state}, applies
+ * one operation, and rewrites the state file only if the operation succeeded. The state file
+ * records the VMM kind; a later invocation with another {@code --vmm} is refused.
  *
  * <p>The command drives pinning only: the sandbox cgroup stays the runtime's
  * ({@link SandboxCgroup#none()}). The configuration and annotations decide the enable flag when the
@@ -30,49 +31,50 @@ final class LiveSandbox implements AutoCloseable {
     /** How long to wait for the VMM's QMP greeting. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private final QmpClient qmp;
+    private final VmmConnection vmm;
     private final SandboxResources sandbox;
     private final Path stateFile;
     private final Optional<StateFile.Saved> saved;
 
-    private LiveSandbox(QmpClient qmp, SandboxResources sandbox, Path stateFile, Optional<StateFile.Saved> saved) {
-        this.qmp = qmp;
+    private LiveSandbox(VmmConnection vmm, SandboxResources sandbox, Path stateFile, Optional<StateFile.Saved> saved) {
+        this.vmm = vmm;
         this.sandbox = sandbox;
         this.stateFile = stateFile;
         this.saved = saved;
     }
 
     /**
-     * Opens the sandbox that {@code --qmp}, {@code --pid} and {@code --state} name.
+     * Opens the sandbox that {@code --vmm}, {@code --qmp}, {@code --pid} and {@code --state} name.
      *
      * @param options the global options
      * @param command the command, for usage errors
      * @param forUpdate whether the state file will be rewritten, so its directory must be writable
      * @return the sandbox, connected; close it to disconnect
      * @throws CommandLine.ParameterException if an option the command needs is missing
-     * @throws BadInputException if the state file cannot be used
+     * @throws BadInputException if the state file cannot be used, or is of another kind of VMM
      * @throws kata.pinning.config.ConfigException if the configuration or an annotation is bad
-     * @throws QmpException if the VMM cannot be reached
+     * @throws IOException if the VMM cannot be reached or has no vCPU threads by name
      */
-    static LiveSandbox open(GlobalOptions options, CommandLine command, boolean forUpdate) throws QmpException {
-        Path socket = options.requireQmp(command);
-        int pid = options.requirePid(command);
+    static LiveSandbox open(GlobalOptions options, CommandLine command, boolean forUpdate) throws IOException {
+        options.requirePid(command);
         Path state = options.requireState(command);
         if (forUpdate) {
             StateFile.checkWritable(state);
         }
         Optional<StateFile.Saved> saved = StateFile.read(state);
+        saved.ifPresent(s -> StateFile.checkVmm(state, s, options.vmm()));
         PodConfig pod = podConfig(options);
-        QmpClient qmp = connect(socket);
+        VmmConnection vmm = VmmConnection.open(options, command);
         try {
             SandboxResources.Builder builder = SandboxResources.builder()
                     .config(pod)
                     .cgroup(SandboxCgroup.none())
-                    .qemu(qmp, pid);
+                    .vmm(vmm.vmm())
+                    .procRoot(options.proc());
             SandboxResources sandbox = saved.isPresent() ? restore(builder, saved.get(), state) : builder.build();
-            return new LiveSandbox(qmp, sandbox, state, saved);
+            return new LiveSandbox(vmm, sandbox, state, saved);
         } catch (RuntimeException e) {
-            qmp.close();
+            vmm.close();
             throw e;
         }
     }
@@ -129,7 +131,7 @@ final class LiveSandbox implements AutoCloseable {
             throw new BadInputException(Failures.describe(e), e);
         }
         StatusView view = StatusView.of(sandbox.status());
-        StateFile.write(stateFile, new StateFile.Saved(sandbox.persist(), view.decision(), view.reason()));
+        StateFile.write(stateFile, new StateFile.Saved(sandbox.persist(), view.decision(), view.reason(), vmm.vmm().kind()));
         return view;
     }
 
@@ -141,8 +143,7 @@ final class LiveSandbox implements AutoCloseable {
      * @param command the lifecycle command, for usage errors
      * @param operation what to do to the sandbox
      * @return {@link KataPinning#OK}; failures are exceptions, which {@link Failures} reports
-     * @throws QmpException if the VMM cannot be reached
-     * @throws IOException if the state file cannot be written
+     * @throws IOException if the VMM cannot be reached or the state file cannot be written
      */
     static int run(KataPinning root, CommandLine command, Consumer<SandboxResources> operation) throws IOException {
         try (LiveSandbox sandbox = open(root.options(), command, true)) {
@@ -166,6 +167,6 @@ final class LiveSandbox implements AutoCloseable {
 
     @Override
     public void close() {
-        qmp.close();
+        vmm.close();
     }
 }
