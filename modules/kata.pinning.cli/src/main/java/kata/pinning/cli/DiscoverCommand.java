@@ -7,7 +7,10 @@ import java.util.concurrent.Callable;
 import kata.pinning.VmmKind;
 import kata.pinning.cli.discover.VmmProcesses;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code discover}: the VMM processes of Kata sandboxes under the proc root; connects to nothing. */
 @Command(name = "discover",
@@ -20,12 +23,19 @@ import picocli.CommandLine.ParentCommand;
                     + "since the runtime may hold it. Changes nothing."},
         footerHeading = "%nJSON (--json):%n",
         footer = {
-            "  {\"vmms\":[{\"pid\":1234, \"kind\":\"qemu\", \"sandbox\":\"<id>|null\", \"vcpus\":2,",
-            "             \"vcpusFrom\":\"thread-names|QMP socket <path>\", \"qmp\":\"<path>|null\"}]}"})
+            "  {\"vmms\":[{\"pid\":1234, \"kind\":\"qemu\", \"sandbox\":\"<id>|null\",",
+            "             \"vcpus\":2, \"vcpusFrom\":\"thread-names|QMP socket <path>\",",
+            "             \"qmp\":\"<path>|null\"}]}"})
 final class DiscoverCommand implements Callable<Integer> {
 
     @ParentCommand
     private KataPinning root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--json", description = "the list as one JSON document, as the global --json")
+    private boolean json;
 
     /**
      * The JSON document.
@@ -64,7 +74,8 @@ final class DiscoverCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path proc = root.options().proc();
         List<DiscoveredVmm> vmms = VmmProcesses.scan(proc).stream().map(DiscoveredVmm::of).toList();
-        root.output().print(new Discovery(vmms), () -> table(vmms, proc));
+        new Output(spec.commandLine().getOut(), json || root.options().json())
+                .print(new Discovery(vmms), () -> table(vmms, proc));
         return KataPinning.OK;
     }
 

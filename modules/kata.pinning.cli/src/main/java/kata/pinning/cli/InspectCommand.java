@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
                     + "each thread's affinity. Needs --pid; changes nothing and needs no state. A thread that is not "
                     + "a task of --pid is not read."},
         footerHeading = "%nJSON (--json):%n",
-        footer = "  {\"vmm\":\"qemu\", \"source\":\"qmp|thread-names\", \"vcpus\":[{\"index\":0, \"threadId\":1234, \"affinity\":\"0\"}]}")
+        footer = {
+            "  {\"vmm\":\"qemu|cloud-hypervisor|...\", \"source\":\"qmp|thread-names\",",
+            "   \"vcpus\":[{\"index\":0, \"threadId\":1234, \"affinity\":\"0\"}]}"})
 final class InspectCommand implements Callable<Integer> {
 
     @ParentCommand
