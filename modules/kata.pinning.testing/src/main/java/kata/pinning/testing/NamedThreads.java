@@ -38,12 +38,14 @@ public final class NamedThreads implements AutoCloseable {
     private static final long EXIT_WAIT_SECONDS = 10;
 
     private final Process process;
+    private final Path link;
     private final Writer stdin;
     private final Map<String, List<Integer>> tidsByName;
     private final Thread shutdownHook;
 
-    private NamedThreads(Process process, Writer stdin, Map<String, List<Integer>> tidsByName) {
+    private NamedThreads(Process process, Path link, Writer stdin, Map<String, List<Integer>> tidsByName) {
         this.process = process;
+        this.link = link;
         this.stdin = stdin;
         this.tidsByName = tidsByName;
         this.shutdownHook = new Thread(process::destroyForcibly, "named-threads-reaper-" + process.pid());
@@ -79,7 +81,7 @@ public final class NamedThreads implements AutoCloseable {
             }
             stdin.write("start\n");
             stdin.flush();
-            NamedThreads threads = new NamedThreads(process, stdin, readTids(process));
+            NamedThreads threads = new NamedThreads(process, link, stdin, readTids(process));
             Runtime.getRuntime().addShutdownHook(threads.shutdownHook);
             return threads;
         } catch (IOException | RuntimeException e) {
@@ -134,7 +136,10 @@ public final class NamedThreads implements AutoCloseable {
         return Map.copyOf(tidsByName);
     }
 
-    /** Ends the process: closes its stdin, then kills it if it has not exited after 10 seconds. */
+    /**
+     * Ends the process: closes its stdin, then kills it if it has not exited after 10 seconds, and
+     * removes the link it was started through.
+     */
     @Override
     public void close() {
         try {
@@ -154,6 +159,11 @@ public final class NamedThreads implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
             // the hook runs anyway
+        }
+        try {
+            Files.deleteIfExists(link);
+        } catch (IOException e) {
+            // the work directory goes away with the test
         }
     }
 }
