@@ -1,6 +1,9 @@
 package kata.pinning.internal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -22,6 +25,9 @@ public record ProcTasks(Path root) implements TaskTable {
 
     /** The host's own procfs. */
     public static final Path DEFAULT_ROOT = Path.of("/proc");
+
+    /** Room for a comm ({@code TASK_COMM_LEN}, 16 bytes with the newline), and more. */
+    private static final int COMM_BUFFER = 64;
 
     /** Checks the root. */
     public ProcTasks {
@@ -58,10 +64,11 @@ public record ProcTasks(Path root) implements TaskTable {
     public Map<Integer, String> threadNames(int pid) throws IOException {
         Path dir = taskDir(pid);
         Map<Integer, String> names = new HashMap<>();
+        ByteBuffer buffer = ByteBuffer.allocate(COMM_BUFFER);
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(dir)) {
             for (Path task : tasks) {
                 int tid = tidOf(task);
-                String name = tid > 0 ? readName(task) : null;
+                String name = tid > 0 ? readName(task, buffer) : null;
                 if (name != null) {
                     names.put(tid, name);
                 }
@@ -74,11 +81,18 @@ public record ProcTasks(Path root) implements TaskTable {
         return names;
     }
 
-    /** The task's comm; null if the task has exited, which reads as ENOENT or ESRCH mid-way. */
-    private static String readName(Path task) throws IOException {
-        try {
-            String comm = Files.readString(task.resolve("comm"));
-            return comm.endsWith("\n") ? comm.substring(0, comm.length() - 1) : comm;
+    /**
+     * The task's comm, read in one call into {@code buffer}: procfs hands it over whole, at most
+     * 15 bytes and a newline. Null if the task has exited, which reads as ENOENT or ESRCH mid-way.
+     */
+    private static String readName(Path task, ByteBuffer buffer) throws IOException {
+        try (FileChannel comm = FileChannel.open(task.resolve("comm"))) {
+            buffer.clear();
+            int length = Math.max(comm.read(buffer), 0);
+            if (length > 0 && buffer.get(length - 1) == '\n') {
+                length--;
+            }
+            return new String(buffer.array(), 0, length, StandardCharsets.UTF_8);
         } catch (IOException e) {
             if (Files.exists(task)) {
                 throw e;
