@@ -72,6 +72,9 @@ public record SandboxCommandLine(VmmKind kind, Optional<String> sandboxId, Optio
         return valueOf(argv, "-qmp").filter(spec -> spec.startsWith("unix:")).map(spec -> {
             String rest = spec.substring("unix:".length());
             rest = rest.startsWith("path=") ? rest.substring("path=".length()) : rest;
+            if (rest.startsWith("fd=")) {
+                return ""; // a socket passed in by file descriptor has no path to show
+            }
             StringBuilder path = new StringBuilder();
             for (int i = 0; i < rest.length(); i++) {
                 if (rest.charAt(i) == ',') {
