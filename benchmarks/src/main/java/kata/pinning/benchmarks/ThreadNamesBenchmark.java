@@ -6,14 +6,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import kata.pinning.VcpuThread;
 import kata.pinning.Vmm;
 import kata.pinning.VmmKind;
-import kata.pinning.qmp.QmpClient;
-import kata.pinning.testing.QemuVm;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -44,9 +41,7 @@ public class ThreadNamesBenchmark {
     @Param({"2", "16", "64"})
     public int vcpus;
 
-    private Path dir;
-    private QemuVm qemu;
-    private QmpClient client;
+    private Vm vm;
     private Vmm byName;
     private Vmm overQmp;
     private Path tasks;
@@ -54,13 +49,10 @@ public class ThreadNamesBenchmark {
 
     @Setup
     public void startVm() throws IOException {
-        dir = Files.createTempDirectory("kata-pinning-bench");
-        qemu = QemuVm.start(dir, vcpus, vcpus, "-name", "bench,debug-threads=on");
-        client = QmpClient.connect(qemu.qmpSocket(), Duration.ofSeconds(30));
-        int pid = Math.toIntExact(qemu.pid());
-        byName = Vmm.threadNames(VmmKind.QEMU, pid, Path.of("/proc"));
-        overQmp = Vmm.qemu(client, pid);
-        tasks = Path.of("/proc", Integer.toString(pid), "task");
+        vm = Vm.start(vcpus, "-name", "bench,debug-threads=on");
+        byName = Vmm.threadNames(VmmKind.QEMU, vm.pid(), Path.of("/proc"));
+        overQmp = Vmm.qemu(vm.client(), vm.pid());
+        tasks = Path.of("/proc", Integer.toString(vm.pid()), "task");
         // Both ways must see every vCPU, or the benchmark measures a smaller answer than it says.
         if (byName.vcpus().size() != vcpus || overQmp.vcpus().size() != vcpus) {
             throw new IllegalStateException("expected " + vcpus + " vCPUs, by name " + byName.vcpus().size()
@@ -69,18 +61,8 @@ public class ThreadNamesBenchmark {
     }
 
     @TearDown
-    public void stopVm() throws IOException {
-        try {
-            client.close();
-        } finally {
-            qemu.close();
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path file : files) {
-                    Files.deleteIfExists(file);
-                }
-            }
-            Files.deleteIfExists(dir);
-        }
+    public void stopVm() {
+        vm.close(); // and QEMU, by its pid
     }
 
     @Benchmark
