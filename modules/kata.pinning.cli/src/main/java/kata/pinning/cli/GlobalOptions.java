@@ -2,6 +2,7 @@ package kata.pinning.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import kata.pinning.VmmKind;
 import picocli.CommandLine;
@@ -18,9 +19,10 @@ import picocli.CommandLine;
  * @param state the sandbox state file, or null
  * @param json whether output is one JSON document
  * @param verbose whether to show stack traces and debug logs
+ * @param lockTimeoutSeconds how long a lifecycle command waits for the state file's lock
  */
-record GlobalOptions(VmmKind vmm, Path qmp, Integer pid, Path proc, Path config, Map<String, String> annotations, Path state,
-        boolean json, boolean verbose) {
+record GlobalOptions(VmmKind vmm, Path qmp, Integer pid, Path proc, Path config, Map<String, String> annotations,
+        Path state, boolean json, boolean verbose, int lockTimeoutSeconds) {
 
     /**
      * {@return the VMM process id}
@@ -52,5 +54,19 @@ record GlobalOptions(VmmKind vmm, Path qmp, Integer pid, Path proc, Path config,
                     "this command keeps the sandbox in a state file: give --state FILE before the command");
         }
         return state;
+    }
+
+    /**
+     * {@return how long to wait for the state file's lock}
+     *
+     * @param command the command that needs it, for the usage error
+     * @throws CommandLine.ParameterException if {@code --lock-timeout} is negative
+     */
+    Duration requireLockTimeout(CommandLine command) {
+        if (lockTimeoutSeconds < 0) {
+            throw new CommandLine.ParameterException(command,
+                    "--lock-timeout " + lockTimeoutSeconds + ": the wait for the state file's lock must be 0 seconds or more");
+        }
+        return Duration.ofSeconds(lockTimeoutSeconds);
     }
 }

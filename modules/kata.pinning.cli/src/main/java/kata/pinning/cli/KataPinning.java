@@ -94,6 +94,11 @@ public final class KataPinning implements Runnable {
     @Option(names = "--verbose", order = 7, description = "stack traces and debug logging")
     private boolean verbose;
 
+    @Option(names = "--lock-timeout", paramLabel = "SECONDS", order = 8, defaultValue = "30",
+            description = "how long vm-started and container wait while another command holds the lock of the "
+                    + "--state file (default: ${DEFAULT-VALUE})")
+    private int lockTimeout;
+
     private KataPinning() {
     }
 
@@ -156,7 +161,7 @@ public final class KataPinning implements Runnable {
 
     /** {@return the global options, read-only} */
     GlobalOptions options() {
-        return new GlobalOptions(vmm, qmp, pid, proc, config, Map.copyOf(annotations), state, json, verbose);
+        return new GlobalOptions(vmm, qmp, pid, proc, config, Map.copyOf(annotations), state, json, verbose, lockTimeout);
     }
 
     /** {@return where the command prints its result, as text or JSON per {@code --json}} */

@@ -1,5 +1,6 @@
 package kata.pinning.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,6 +52,23 @@ class StateFileTest {
         BadInputException other = assertThrows(BadInputException.class, () -> StateFile.checkVmm(file, read, VmmKind.FIRECRACKER));
         assertEquals("the state file " + file + " is of a qemu sandbox, not firecracker: give --vmm qemu, or a new --state file",
                 other.getMessage());
+    }
+
+    @Test
+    void aTemporaryFileLeftByAKilledWriteChangesNothingAndIsReplacedByTheNextWrite() throws Exception {
+        Path file = dir.resolve("state.json");
+        StateFile.write(file, new StateFile.Saved("{\"version\":1}", "reset", "before", "qemu"));
+        byte[] before = Files.readAllBytes(file);
+        Files.writeString(StateFile.tempFileOf(file), "{\"sandbox\":{\"vers"); // cut off by a kill
+
+        assertEquals("before", StateFile.read(file).orElseThrow().reason());
+        assertArrayEquals(before, Files.readAllBytes(file));
+        StateFile.write(file, new StateFile.Saved("{\"version\":1}", "pinned", "after", "qemu"));
+
+        assertEquals("after", StateFile.read(file).orElseThrow().reason());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList());
+        }
     }
 
     @Test
