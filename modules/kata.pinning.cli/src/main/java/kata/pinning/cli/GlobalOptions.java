@@ -1,8 +1,10 @@
 package kata.pinning.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import kata.pinning.VmmKind;
 import kata.pinning.config.PinningPolicy;
 import kata.pinning.config.PodConfig;
 import kata.pinning.config.PolicySetting;
@@ -11,8 +13,10 @@ import picocli.CommandLine;
 /**
  * The options given before the command, as parsed.
  *
- * @param qmp the VMM's QMP socket, or null
+ * @param vmm the kind of VMM, {@link VmmKind#QEMU} unless {@code --vmm} says otherwise
+ * @param qmp QEMU's QMP socket, or null to find the vCPU threads by name
  * @param pid the VMM's process id, or null
+ * @param proc where procfs is mounted, {@code /proc} unless {@code --proc} says otherwise
  * @param config the Kata configuration file, or null for Kata's search order
  * @param annotations the pod annotations; the last value given for a key wins
  * @param state the sandbox state file, or null
@@ -22,36 +26,23 @@ import picocli.CommandLine;
  * @param policy the {@code --policy} of a new sandbox, or null to take the configuration's
  * @param sysfs where the host's sysfs is mounted
  */
-record GlobalOptions(Path qmp, Integer pid, Path config, Map<String, String> annotations, Path state,
-        boolean json, boolean verbose, int lockTimeoutSeconds, PinningPolicy policy, Path sysfs) {
-
-    /**
-     * {@return the QMP socket}
-     *
-     * @param command the command that needs it, for the usage error
-     * @throws CommandLine.ParameterException if {@code --qmp} was not given
-     */
-    Path requireQmp(CommandLine command) {
-        if (qmp == null) {
-            throw new CommandLine.ParameterException(command,
-                    "this command needs the VMM's QMP socket: give --qmp PATH before the command");
-        }
-        return qmp;
-    }
+record GlobalOptions(VmmKind vmm, Path qmp, Integer pid, Path proc, Path config, Map<String, String> annotations,
+        Path state, boolean json, boolean verbose, int lockTimeoutSeconds, PinningPolicy policy, Path sysfs) {
 
     /**
      * {@return the VMM process id}
      *
      * @param command the command that needs it, for the usage error
      * @throws CommandLine.ParameterException if {@code --pid} was not given, or names no process
+     *     under the proc root
      */
     int requirePid(CommandLine command) {
         if (pid == null || pid <= 0) {
             throw new CommandLine.ParameterException(command,
                     "this command needs the VMM's process id (a positive number): give --pid PID before the command");
         }
-        if (ProcessHandle.of(pid).isEmpty()) {
-            throw new CommandLine.ParameterException(command, "--pid " + pid + ": no such process");
+        if (!Files.isDirectory(proc.resolve(Integer.toString(pid)))) {
+            throw new CommandLine.ParameterException(command, "--pid " + pid + ": no such process under " + proc);
         }
         return pid;
     }

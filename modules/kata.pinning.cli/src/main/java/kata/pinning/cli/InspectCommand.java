@@ -1,21 +1,20 @@
 package kata.pinning.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import kata.pinning.SandboxStatus;
-import java.util.concurrent.Callable;
+import kata.pinning.VcpuThread;
+import kata.pinning.Vmm;
 import kata.pinning.affinity.AffinityException;
 import kata.pinning.affinity.ThreadAffinity;
 import kata.pinning.config.PinningPolicy;
 import kata.pinning.cpuset.CpuSet;
-import kata.pinning.qmp.CpuInfoFast;
-import kata.pinning.qmp.QmpClient;
-import kata.pinning.qmp.QmpException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -25,13 +24,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "inspect",
         description = {
             "Show each vCPU's thread and the CPUs it may run on now.",
-            "Asks the VMM for its vCPUs over QMP and the kernel for each thread's affinity. Needs --qmp and "
-                    + "--pid; changes nothing and needs no state. A thread that is not a task of --pid is not read. "
-                    + "Policy is --policy, else the one of --config, else exact."},
+            "Finds the VMM's vCPUs over QMP (--qmp) or by their threads' names (--vmm), and asks the kernel for "
+                    + "each thread's affinity. Needs --pid; changes nothing and needs no state. A thread that is not "
+                    + "a task of --pid is not read. Policy is --policy, else the one of --config, else exact."},
         footerHeading = "%nJSON (--json):%n",
         footer = {
-            "  {\"policy\":\"exact|fit\", \"vcpus\":[{\"index\":0, \"threadId\":1234, \"node\":0,",
-            "   \"affinity\":\"0\", \"pinned\":true}]}"})
+            "  {\"vmm\":\"qemu|cloud-hypervisor|...\", \"source\":\"qmp|thread-names\", \"policy\":\"exact|fit\",",
+            "   \"vcpus\":[{\"index\":0, \"threadId\":1234, \"node\":0, \"affinity\":\"0\", \"pinned\":true}]}"})
 final class InspectCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -43,29 +42,35 @@ final class InspectCommand implements Callable<Integer> {
     /**
      * The JSON document.
      *
+     * @param vmm the VMM kind, such as {@code cloud-hypervisor}
+     * @param source how the vCPU threads were found: {@code qmp} or {@code thread-names}
      * @param policy the placement policy that applies: {@code --policy}, else that of {@code --config}, else {@code exact}
      * @param vcpus each vCPU, in index order
      */
-    record Inspection(String policy, List<StatusView.VcpuView> vcpus) {
+    record Inspection(String vmm, String source, String policy, List<StatusView.VcpuView> vcpus) {
+
+        String toText(int pid) {
+            return "vmm: " + vmm + " (pid " + pid + "), source: " + source + "\n" + StatusView.vcpuTable(vcpus).stripTrailing();
+        }
     }
 
     @Override
-    public Integer call() throws QmpException {
-        CommandLine command = spec.commandLine();
+    public Integer call() throws IOException {
         GlobalOptions options = root.options();
-        Path socket = options.requireQmp(command);
-        int pid = options.requirePid(command);
         ThreadAffinity affinity = ThreadAffinity.linux();
-        try (QmpClient qmp = LiveSandbox.connect(socket)) {
-            List<CpuInfoFast> cpus = qmp.queryCpusFast().stream().sorted(Comparator.comparingInt(CpuInfoFast::cpuIndex)).toList();
-            List<Optional<CpuSet>> affinities = cpus.stream().map(cpu -> affinityOf(affinity, pid, cpu.threadId())).toList();
+        try (VmmConnection connection = VmmConnection.open(options, spec.commandLine())) {
+            Vmm vmm = connection.vmm();
+            List<VcpuThread> cpus = vmm.vcpus().stream().sorted(Comparator.comparingInt(VcpuThread::index)).toList();
+            List<Optional<CpuSet>> affinities = cpus.stream()
+                    .map(cpu -> affinityOf(affinity, options.proc(), vmm.pid(), cpu.threadId())).toList();
             List<Boolean> pinned = SandboxStatus.pinnedOfTheirOwn(affinities);
             List<StatusView.VcpuView> vcpus = IntStream.range(0, cpus.size())
-                    .mapToObj(i -> new StatusView.VcpuView(cpus.get(i).cpuIndex(), cpus.get(i).threadId(),
-                            cpus.get(i).props().nodeId().isPresent() ? cpus.get(i).props().nodeId().getAsInt() : null,
+                    .mapToObj(i -> new StatusView.VcpuView(cpus.get(i).index(), cpus.get(i).threadId(),
+                            cpus.get(i).node().isPresent() ? cpus.get(i).node().getAsInt() : null,
                             affinities.get(i).map(Object::toString).orElse(null), pinned.get(i)))
                     .toList();
-            root.output().print(new Inspection(policy(options), vcpus), () -> StatusView.vcpuTable(vcpus).stripTrailing());
+            Inspection inspection = new Inspection(vmm.kind(), vmm.source(), policy(options), vcpus);
+            root.output().print(inspection, () -> inspection.toText(vmm.pid()));
         }
         return KataPinning.OK;
     }
@@ -80,8 +85,8 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     /** The thread's CPUs; empty if it is not a task of the VMM, or is gone. */
-    private static Optional<CpuSet> affinityOf(ThreadAffinity affinity, int pid, int tid) {
-        if (tid <= 0 || !Files.isDirectory(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid)))) {
+    private static Optional<CpuSet> affinityOf(ThreadAffinity affinity, Path proc, int pid, int tid) {
+        if (tid <= 0 || !Files.isDirectory(proc.resolve(Integer.toString(pid)).resolve("task").resolve(Integer.toString(tid)))) {
             return Optional.empty();
         }
         try {

@@ -18,10 +18,12 @@ import picocli.CommandLine;
 
 /**
  * A sandbox on a live VMM for one invocation: reads the configuration, then, for a lifecycle
- * command, takes the {@link StateLock} of {@code --state}, reads the state file, connects over QMP,
- * restores the sandbox, applies one operation, and rewrites the state file only if the operation
- * succeeded. The lock is held until {@link #close()}, after the QMP connection is closed, so the
- * commands of one state file run one after the other and each reads what the one before wrote.
+ * command, takes the {@link StateLock} of {@code --state}, reads the state file, opens the VMM
+ * ({@link VmmConnection}: over QMP, or by its vCPU threads' names), restores the sandbox, applies
+ * one operation, and rewrites the state file only if the operation succeeded. The lock is held
+ * until {@link #close()}, after the QMP connection is closed, so the commands of one state file
+ * run one after the other and each reads what the one before wrote. The state file records the
+ * VMM kind; a later invocation with another {@code --vmm} is refused.
  *
  * <p>The command drives pinning only: the sandbox cgroup stays the runtime's
  * ({@link SandboxCgroup#none()}). The configuration and annotations decide the enable flag, and
@@ -33,16 +35,16 @@ final class LiveSandbox implements AutoCloseable {
     /** How long to wait for the VMM's QMP greeting. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private final QmpClient qmp;
+    private final VmmConnection vmm;
     private final SandboxResources sandbox;
     private final Path stateFile;
     private final Optional<StateFile.Saved> saved;
     /** Held by a command that rewrites the state file; null for {@code status}. */
     private final StateLock lock;
 
-    private LiveSandbox(QmpClient qmp, SandboxResources sandbox, Path stateFile, Optional<StateFile.Saved> saved,
+    private LiveSandbox(VmmConnection vmm, SandboxResources sandbox, Path stateFile, Optional<StateFile.Saved> saved,
             StateLock lock) {
-        this.qmp = qmp;
+        this.vmm = vmm;
         this.sandbox = sandbox;
         this.stateFile = stateFile;
         this.saved = saved;
@@ -50,7 +52,7 @@ final class LiveSandbox implements AutoCloseable {
     }
 
     /**
-     * Opens the sandbox that {@code --qmp}, {@code --pid} and {@code --state} name.
+     * Opens the sandbox that {@code --vmm}, {@code --qmp}, {@code --pid} and {@code --state} name.
      *
      * @param options the global options
      * @param command the command, for usage errors
@@ -59,15 +61,13 @@ final class LiveSandbox implements AutoCloseable {
      *     replaced whole, so it needs no lock
      * @return the sandbox, connected; close it to disconnect and release the lock
      * @throws CommandLine.ParameterException if an option the command needs is missing
-     * @throws BadInputException if the state file cannot be used
+     * @throws BadInputException if the state file cannot be used, or is of another kind of VMM
      * @throws kata.pinning.config.ConfigException if the configuration or an annotation is bad
-     * @throws QmpException if the VMM cannot be reached
-     * @throws IOException if the lock cannot be taken, or another command holds it past
-     *     {@code --lock-timeout}
+     * @throws IOException if the VMM cannot be reached or has no vCPU threads by name, or the lock
+     *     cannot be taken, or another command holds it past {@code --lock-timeout}
      */
     static LiveSandbox open(GlobalOptions options, CommandLine command, boolean forUpdate) throws IOException {
-        Path socket = options.requireQmp(command);
-        int pid = options.requirePid(command);
+        options.requirePid(command);
         Path state = options.requireState(command);
         Duration lockTimeout = options.requireLockTimeout(command);
         if (forUpdate) {
@@ -75,20 +75,22 @@ final class LiveSandbox implements AutoCloseable {
         }
         PodConfig pod = podConfig(options);
         StateLock lock = forUpdate ? StateLock.acquire(state, lockTimeout) : null;
-        QmpClient qmp = null;
+        VmmConnection vmm = null;
         try {
             Optional<StateFile.Saved> saved = StateFile.read(state); // under the lock: no other command writes now
-            qmp = connect(socket);
+            saved.ifPresent(s -> StateFile.checkVmm(state, s, options.vmm()));
+            vmm = VmmConnection.open(options, command);
             SandboxResources.Builder builder = SandboxResources.builder()
                     .config(pod)
                     .policy(options.policyOf(pod).policy())
                     .sysfsRoot(options.sysfs())
                     .cgroup(SandboxCgroup.none())
-                    .qemu(qmp, pid);
+                    .vmm(vmm.vmm())
+                    .procRoot(options.proc());
             SandboxResources sandbox = saved.isPresent() ? restore(builder, saved.get(), state) : build(builder, options);
-            return new LiveSandbox(qmp, sandbox, state, saved, lock);
+            return new LiveSandbox(vmm, sandbox, state, saved, lock);
         } catch (IOException | RuntimeException e) {
-            closeAll(qmp, lock, e);
+            closeAll(vmm, lock, e);
             throw e;
         }
     }
@@ -156,7 +158,7 @@ final class LiveSandbox implements AutoCloseable {
         }
         // Persist before the status query: should that query fail, the file still matches the kernel.
         StateFile.write(stateFile, new StateFile.Saved(sandbox.persist(),
-                StatusView.decisionOf(sandbox.lastOutcome()), sandbox.lastReason()));
+                StatusView.decisionOf(sandbox.lastOutcome()), sandbox.lastReason(), vmm.vmm().kind()));
         return StatusView.of(sandbox.status());
     }
 
@@ -168,8 +170,7 @@ final class LiveSandbox implements AutoCloseable {
      * @param command the lifecycle command, for usage errors
      * @param operation what to do to the sandbox
      * @return {@link KataPinning#OK}; failures are exceptions, which {@link Failures} reports
-     * @throws QmpException if the VMM cannot be reached
-     * @throws IOException if the state file cannot be locked or written
+     * @throws IOException if the VMM cannot be reached, or the state file cannot be locked or written
      */
     static int run(KataPinning root, CommandLine command, Consumer<SandboxResources> operation) throws IOException {
         try (LiveSandbox sandbox = open(root.options(), command, true)) {
@@ -194,13 +195,13 @@ final class LiveSandbox implements AutoCloseable {
     /** Disconnects, then releases the lock: the next command finds the QMP socket free. */
     @Override
     public void close() throws IOException {
-        closeAll(qmp, lock, null);
+        closeAll(vmm, lock, null);
     }
 
-    /** Closes the client, then the lock, either of them possibly null, adding failures to {@code failure}. */
-    private static void closeAll(QmpClient qmp, StateLock lock, Exception failure) throws IOException {
-        if (qmp != null) {
-            qmp.close();
+    /** Closes the VMM, then the lock, either of them possibly null, adding failures to {@code failure}. */
+    private static void closeAll(VmmConnection vmm, StateLock lock, Exception failure) throws IOException {
+        if (vmm != null) {
+            vmm.close();
         }
         if (lock != null) {
             try {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import kata.pinning.VmmKind;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,10 +20,11 @@ import tools.jackson.databind.node.ObjectNode;
  * The {@code --state} file: the sandbox's persisted state ({@link kata.pinning.SandboxResources#persist()})
  * plus the last decision, which a restore does not carry, so that {@code status} can show it later.
  * <pre>{@code
- * {"sandbox": {...what persist() wrote...}, "decision": "pinned", "reason": "..."}
+ * {"sandbox": {...what persist() wrote...}, "decision": "pinned", "reason": "...", "vmm": "qemu"}
  * }</pre>
  * It is replaced atomically and durably ({@link #write}), and only after an operation succeeded, by a
- * command that holds its {@link StateLock}.
+ * command that holds its {@link StateLock}. A file without {@code vmm}, written before there were
+ * other VMMs than QEMU, is of a QEMU sandbox.
  */
 final class StateFile {
 
@@ -35,8 +37,24 @@ final class StateFile {
      * @param sandboxJson the JSON for {@link kata.pinning.SandboxResources.Builder#restore(String)}
      * @param decision the last decision, as {@link StatusView#decisionOf}
      * @param reason its reason
+     * @param vmm the VMM kind, as {@link kata.pinning.VmmKind#cliName()}
      */
-    record Saved(String sandboxJson, String decision, String reason) {
+    record Saved(String sandboxJson, String decision, String reason, String vmm) {
+    }
+
+    /**
+     * Checks that the file is of a sandbox on this kind of VMM.
+     *
+     * @param file the state file, for the message
+     * @param saved what it holds
+     * @param vmm the kind that {@code --vmm} names
+     * @throws BadInputException if the file records another kind
+     */
+    static void checkVmm(Path file, Saved saved, VmmKind vmm) {
+        if (!saved.vmm().equals(vmm.cliName())) {
+            throw new BadInputException("the state file " + file + " is of a " + saved.vmm() + " sandbox, not "
+                    + vmm.cliName() + ": give --vmm " + saved.vmm() + ", or a new --state file", null);
+        }
     }
 
     /**
@@ -62,10 +80,25 @@ final class StateFile {
                 throw new BadInputException("the state file " + file
                         + " is not a kata-pinning state (an object with sandbox, decision and reason)", null);
             }
+            JsonNode vmm = root.path("vmm");
+            if (!vmm.isMissingNode() && !(vmm.isString() && isKind(vmm.stringValue()))) {
+                throw new BadInputException("the state file " + file + " has an unknown vmm " + vmm
+                        + ": expected one of " + VmmKind.names(), null);
+            }
             return Optional.of(new Saved(Output.JSON.writeValueAsString(sandbox),
-                    root.path("decision").stringValue(), root.path("reason").stringValue()));
+                    root.path("decision").stringValue(), root.path("reason").stringValue(),
+                    vmm.isMissingNode() ? VmmKind.QEMU.cliName() : vmm.stringValue()));
         } catch (JacksonException e) {
             throw new BadInputException("the state file " + file + " is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static boolean isKind(String name) {
+        try {
+            VmmKind.of(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
@@ -101,6 +134,7 @@ final class StateFile {
         root.set("sandbox", Output.JSON.readTree(saved.sandboxJson()));
         root.put("decision", saved.decision());
         root.put("reason", saved.reason());
+        root.put("vmm", saved.vmm());
         byte[] content = (Output.JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
         Path dir = file.toAbsolutePath().getParent();
         Path temp = tempFileOf(file);

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
             "Show the sandbox, its last decision and the vCPUs' real affinities.",
             "Shows whether pinning is enabled and in force, the containers' cpusets and their union, the last "
                     + "decision with its reason, and each vCPU thread's affinity as the kernel reports it. "
-                    + "Needs --qmp, --pid and --state; changes nothing."},
+                    + "Needs --pid and --state (and --vmm, or --qmp for QEMU over QMP); changes nothing."},
         footerHeading = "%nJSON (--json), also printed by vm-started and container:%n",
         footer = {
             "  {\"enabled\":true, \"policy\":\"exact|fit\", \"pinned\":true, \"cpuset\":\"0-1\",",
