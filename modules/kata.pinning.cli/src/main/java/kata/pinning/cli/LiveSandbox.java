@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
+import kata.pinning.HostTopology;
 import kata.pinning.PinningException;
 import kata.pinning.SandboxResources;
 import kata.pinning.SandboxStatus;
@@ -83,11 +84,13 @@ final class LiveSandbox implements AutoCloseable {
             SandboxResources.Builder builder = SandboxResources.builder()
                     .config(pod)
                     .policy(options.policyOf(pod).policy())
-                    .sysfsRoot(options.sysfs())
                     .cgroup(SandboxCgroup.none())
                     .vmm(vmm.vmm())
                     .procRoot(options.proc());
-            SandboxResources sandbox = saved.isPresent() ? restore(builder, saved.get(), state) : build(builder, options);
+            if (pod.base().numa().enabled()) {
+                builder.hostTopology(hostTopology(options));
+            }
+            SandboxResources sandbox = saved.isPresent() ? restore(builder, saved.get(), state) : builder.build();
             return new LiveSandbox(vmm, sandbox, state, saved, lock);
         } catch (IOException | RuntimeException e) {
             closeAll(vmm, lock, e);
@@ -131,10 +134,10 @@ final class LiveSandbox implements AutoCloseable {
         }
     }
 
-    /** Builds a new sandbox; with NUMA on, the host topology under {@code --sysfs} must be readable. */
-    private static SandboxResources build(SandboxResources.Builder builder, GlobalOptions options) {
+    /** Reads the host's NUMA nodes under {@code --sysfs}, before a new or restored sandbox needs them. */
+    private static HostTopology hostTopology(GlobalOptions options) {
         try {
-            return builder.build();
+            return HostTopology.load(options.sysfs());
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--sysfs " + options.sysfs() + ": " + e.getMessage(), e);
         }

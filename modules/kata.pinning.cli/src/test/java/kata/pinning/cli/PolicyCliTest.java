@@ -124,6 +124,13 @@ class PolicyCliTest {
             List<Integer> tids = started.path("vcpus").valueStream().map(v -> v.path("threadId").intValue()).toList();
             assertEquals(List.of(CpuSet.of(two.first()), CpuSet.of(two.last())), vm.allowedCpus(tids),
                     "with no cpuset, each vCPU on its node's host CPUs");
+
+            // A later command reads the nodes again: a bad --sysfs is named, not taken for a bad state file.
+            String before = Files.readString(state);
+            Launcher.Result later = kataPinning(with(args, "--sysfs", missing.toString(), "container", "add", "c1",
+                    "--cpus", two.toString())).assertFailure(KataPinning.BAD_INPUT);
+            assertTrue(later.stderr().contains("--sysfs " + missing + ": no such sysfs file"), later::toString);
+            assertEquals(before, Files.readString(state), "the state file is left as it was");
         }
     }
 
