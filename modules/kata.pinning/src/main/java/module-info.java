@@ -8,7 +8,7 @@
 module kata.pinning {
     requires transitive kata.pinning.cpuset;   // CpuSet in CpuResources, SandboxStatus and PinningException
     requires transitive kata.pinning.affinity; // Builder.affinity(ThreadAffinity)
-    requires transitive kata.pinning.qmp;      // Builder.qemu(QmpClient, pid)
+    requires transitive kata.pinning.qmp;      // Vmm.qemu(QmpClient, pid) and Builder.qemu
     requires transitive kata.pinning.config;   // Builder.config(PodConfig), Builder.cgroupConfig(CgroupConfig)
     requires transitive kata.pinning.cgroup;   // Builder.cgroup(SandboxCgroup)
     requires tools.jackson.databind;           // OCI config.json and the persisted state, as JSON trees: nothing to open

@@ -1,5 +1,6 @@
 package kata.pinning;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -8,9 +9,9 @@ import kata.pinning.cgroup.SandboxCgroup;
 import kata.pinning.config.CgroupConfig;
 import kata.pinning.config.PodConfig;
 import kata.pinning.internal.PersistedState;
-import kata.pinning.internal.QemuVmm;
+import kata.pinning.internal.ProcTasks;
 import kata.pinning.internal.Sleeper;
-import kata.pinning.internal.VmmView;
+import kata.pinning.internal.TaskTable;
 import kata.pinning.qmp.QmpClient;
 
 /**
@@ -48,7 +49,7 @@ public final class SandboxResources {
         this.state = state;
     }
 
-    /** {@return a builder; it needs at least the VMM, through {@link Builder#qemu}} */
+    /** {@return a builder; it needs at least the VMM, through {@link Builder#vmm} or {@link Builder#qemu}} */
     public static Builder builder() {
         return new Builder();
     }
@@ -135,13 +136,15 @@ public final class SandboxResources {
     /**
      * Wires a {@link SandboxResources} to its VMM, the kernel's thread affinity and the sandbox
      * cgroup. Defaults: pinning disabled, {@code default_vcpus} 1, {@link ThreadAffinity#linux()},
-     * and {@link SandboxCgroup#none()} unless a cgroup configuration is given.
+     * the proc root {@code /proc}, and {@link SandboxCgroup#none()} unless a cgroup configuration
+     * is given.
      *
      * @since 0.1
      */
     public static final class Builder {
 
-        private VmmView vmm;
+        private Vmm vmm;
+        private TaskTable tasks;
         private ThreadAffinity affinity;
         private SandboxCgroup cgroup;
         private CgroupConfig cgroupConfig;
@@ -163,7 +166,30 @@ public final class SandboxResources {
          * @throws IllegalArgumentException if {@code pid <= 0}
          */
         public Builder qemu(QmpClient qmp, int pid) {
-            return vmm(new QemuVmm(qmp, pid));
+            return vmm(Vmm.qemu(qmp, pid));
+        }
+
+        /**
+         * Sets the VMM: any implementation, built in or the caller's own.
+         *
+         * @param vmm the VMM whose vCPU threads are pinned
+         * @return this builder
+         */
+        public Builder vmm(Vmm vmm) {
+            this.vmm = Objects.requireNonNull(vmm, "vmm");
+            return this;
+        }
+
+        /**
+         * Sets where procfs is mounted, for the check that every vCPU thread the VMM reports is
+         * one of its tasks ({@code <root>/<pid>/task/<tid>}): {@code /proc} on the host, or for
+         * example {@code /host/proc} in a node agent's container.
+         *
+         * @param root the procfs mount point; {@code /proc} when not set
+         * @return this builder
+         */
+        public Builder procRoot(Path root) {
+            return tasks(new ProcTasks(root));
         }
 
         /**
@@ -243,9 +269,9 @@ public final class SandboxResources {
             return this;
         }
 
-        /** Sets the VMM view; tests pass a fake. */
-        Builder vmm(VmmView vmm) {
-            this.vmm = Objects.requireNonNull(vmm, "vmm");
+        /** Sets the task table of the confused-deputy check; tests pass a fake kernel's. */
+        Builder tasks(TaskTable tasks) {
+            this.tasks = Objects.requireNonNull(tasks, "tasks");
             return this;
         }
 
@@ -288,12 +314,13 @@ public final class SandboxResources {
 
         private SandboxState.Ports ports() {
             if (vmm == null) {
-                throw new IllegalStateException("no VMM: call qemu(qmpClient, pid) first");
+                throw new IllegalStateException("no VMM: call vmm(vmm) or qemu(qmpClient, pid) first");
             }
             SandboxCgroup sandboxCgroup = cgroup != null ? cgroup
                     : cgroupConfig != null ? SandboxCgroup.cgroupfs(cgroupConfig.sandboxPath())
                     : SandboxCgroup.none();
-            return new SandboxState.Ports(vmm, affinity != null ? affinity : ThreadAffinity.linux(), sandboxCgroup, sleeper);
+            return new SandboxState.Ports(vmm, tasks != null ? tasks : new ProcTasks(ProcTasks.DEFAULT_ROOT),
+                    affinity != null ? affinity : ThreadAffinity.linux(), sandboxCgroup, sleeper);
         }
     }
 }

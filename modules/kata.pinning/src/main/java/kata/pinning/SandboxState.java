@@ -28,8 +28,7 @@ import kata.pinning.internal.Decision;
 import kata.pinning.internal.PersistedState;
 import kata.pinning.internal.PinningRule;
 import kata.pinning.internal.Sleeper;
-import kata.pinning.internal.Vcpu;
-import kata.pinning.internal.VmmView;
+import kata.pinning.internal.TaskTable;
 
 /**
  * The state of one sandbox and the steps that change it. Not thread-safe: {@link SandboxResources}
@@ -45,8 +44,16 @@ final class SandboxState {
     /** The first wait between attempts; each further wait doubles. */
     static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
 
-    /** The outside world the state acts on. */
-    record Ports(VmmView vmm, ThreadAffinity affinity, SandboxCgroup cgroup, Sleeper sleeper) {
+    /**
+     * The outside world the state acts on.
+     *
+     * @param vmm the VMM, whose reports are not trusted
+     * @param tasks which threads the VMM process really has: the confused-deputy check
+     * @param affinity reads and sets thread affinities
+     * @param cgroup the sandbox cgroup
+     * @param sleeper waits between vCPU fetch attempts
+     */
+    record Ports(Vmm vmm, TaskTable tasks, ThreadAffinity affinity, SandboxCgroup cgroup, Sleeper sleeper) {
     }
 
     private final Ports ports;
@@ -131,9 +138,11 @@ final class SandboxState {
     SandboxStatus status() {
         List<VcpuStatus> vcpus = List.of();
         if (vmStarted) {
-            vcpus = query().stream()
-                    .sorted(Comparator.comparingInt(Vcpu::index))
-                    .map(v -> new VcpuStatus(v.index(), v.threadId(), readAffinity(v.threadId())))
+            List<VcpuThread> reported = query();
+            Set<Integer> tasks = vmmTasks();
+            vcpus = reported.stream()
+                    .sorted(Comparator.comparingInt(VcpuThread::index))
+                    .map(v -> new VcpuStatus(v.index(), v.threadId(), readAffinity(v.threadId(), tasks)))
                     .toList();
         }
         return new SandboxStatus(pinningEnabled, vmStarted, pinState, lastOutcome, lastReason, containers, union(), vcpus);
@@ -165,7 +174,7 @@ final class SandboxState {
     private void step(boolean writeCgroup, CpuResources rollbackTo, boolean moveVmmIn) {
         CpuResources union = union();
         try {
-            List<Vcpu> vcpus = vmStarted && pinningEnabled ? fetchVcpus() : List.of();
+            List<VcpuThread> vcpus = vmStarted && pinningEnabled ? fetchVcpus() : List.of();
             boolean written = false;
             try {
                 if (writeCgroup) {
@@ -191,8 +200,8 @@ final class SandboxState {
     }
 
     /** Queries the vCPU threads, waiting with backoff while fewer than {@code default_vcpus} are visible. */
-    private List<Vcpu> fetchVcpus() {
-        List<Vcpu> vcpus = query();
+    private List<VcpuThread> fetchVcpus() {
+        List<VcpuThread> vcpus = query();
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 2; visible(vcpus) < defaultVcpus && attempt <= FETCH_ATTEMPTS; attempt++) {
             LOG.log(INFO, "waiting {0} ms for vCPU threads: {1} of {2} visible, attempt {3} of {4}",
@@ -212,11 +221,11 @@ final class SandboxState {
         return vcpus;
     }
 
-    private static int visible(List<Vcpu> vcpus) {
+    private static int visible(List<VcpuThread> vcpus) {
         return PinningRule.withThreads(vcpus).size();
     }
 
-    private List<Vcpu> query() {
+    private List<VcpuThread> query() {
         try {
             return List.copyOf(ports.vmm().vcpus());
         } catch (IOException e) {
@@ -253,7 +262,7 @@ final class SandboxState {
 
     // --- the pinning check ---------------------------------------------------------------------
 
-    private void reconcilePinning(List<Vcpu> vcpus, CpuSet union) {
+    private void reconcilePinning(List<VcpuThread> vcpus, CpuSet union) {
         if (!vmStarted) {
             record(Outcome.SKIPPED, "the VM has not started");
             return;
@@ -278,10 +287,11 @@ final class SandboxState {
      * The confused-deputy guard: the runtime runs as root and QEMU is not trusted, so every thread
      * id QEMU reported must be one of QEMU's own tasks, checked right before the system calls.
      */
-    private void requireVmmTasks(Map<Integer, CpuSet> plan, List<Vcpu> vcpus) {
-        List<Integer> foreign = ports.vmm().notTasks(plan.keySet());
-        if (!foreign.isEmpty()) {
-            int tid = foreign.getFirst();
+    private void requireVmmTasks(Map<Integer, CpuSet> plan, List<VcpuThread> vcpus) {
+        Set<Integer> tasks = vmmTasks();
+        Optional<Integer> foreign = plan.keySet().stream().filter(tid -> !tasks.contains(tid)).findFirst();
+        if (foreign.isPresent()) {
+            int tid = foreign.get();
             String vcpu = vcpus.stream().filter(v -> v.threadId() == tid).map(v -> "vCPU " + v.index())
                     .findFirst().orElse("a vCPU");
             throw new PinningException(PinningException.Kind.FOREIGN_THREAD, vcpu + " reports thread " + tid
@@ -367,9 +377,14 @@ final class SandboxState {
         }
     }
 
-    /** A vCPU thread's affinity, unless it has no thread, is gone, or is not the VMM's. */
-    private Optional<CpuSet> readAffinity(int tid) {
-        if (tid <= 0 || !ports.vmm().hasTask(tid)) {
+    /** {@return the VMM process's threads now, with one look at the task table} */
+    private Set<Integer> vmmTasks() {
+        return ports.tasks().tasksOf(ports.vmm().pid());
+    }
+
+    /** A vCPU thread's affinity, unless it has no thread, is gone, or is not one of the VMM's {@code tasks}. */
+    private Optional<CpuSet> readAffinity(int tid, Set<Integer> tasks) {
+        if (tid <= 0 || !tasks.contains(tid)) {
             return Optional.empty();
         }
         try {
@@ -385,9 +400,11 @@ final class SandboxState {
      */
     private void readBackPinState() {
         Map<Integer, CpuSet> observed = new LinkedHashMap<>();
-        for (Vcpu vcpu : PinningRule.withThreads(query())) {
+        List<VcpuThread> reported = PinningRule.withThreads(query());
+        Set<Integer> tasks = vmmTasks();
+        for (VcpuThread vcpu : reported) {
             if (!observed.containsKey(vcpu.threadId())) {
-                readAffinity(vcpu.threadId()).ifPresent(cpus -> observed.put(vcpu.threadId(), cpus));
+                readAffinity(vcpu.threadId(), tasks).ifPresent(cpus -> observed.put(vcpu.threadId(), cpus));
             }
         }
         lastApplied = Map.copyOf(observed);

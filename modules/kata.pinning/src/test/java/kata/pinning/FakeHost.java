@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import kata.pinning.cpuset.CpuSet;
-import kata.pinning.internal.Vcpu;
 
 /** A fake kernel, VMM and cgroup sharing one call log, and a sleeper that only records. */
 final class FakeHost {
@@ -23,6 +22,7 @@ final class FakeHost {
     SandboxResources.Builder builder(boolean pinningEnabled) {
         return SandboxResources.builder()
                 .vmm(vmm)
+                .tasks(vmm::tasksOf)
                 .affinity(kernel)
                 .cgroup(cgroup)
                 .sleeper(sleeps::add)
@@ -31,7 +31,7 @@ final class FakeHost {
 
     /** {@return each vCPU thread's affinity, in vCPU index order} */
     List<CpuSet> vcpuAffinities() {
-        return vmm.vcpusNow().stream().map(Vcpu::threadId).map(kernel::affinityOf).toList();
+        return vmm.vcpusNow().stream().map(VcpuThread::threadId).map(kernel::affinityOf).toList();
     }
 
     /** {@return the log entries from position {@code from} on that set an affinity} */

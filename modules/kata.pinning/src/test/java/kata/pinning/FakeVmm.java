@@ -9,14 +9,12 @@ import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import kata.pinning.cpuset.CpuSet;
-import kata.pinning.internal.Vcpu;
-import kata.pinning.internal.VmmView;
 
 /**
  * A VMM process on the {@link FakeKernel}: a main thread plus one thread per vCPU, with hot-plug,
  * unplug, and the ways a VMM can misreport its threads.
  */
-final class FakeVmm implements VmmView {
+final class FakeVmm implements Vmm {
 
     /** The affinity the VMM process starts with. */
     static final CpuSet OWN_AFFINITY = CpuSet.range(0, 7);
@@ -24,8 +22,8 @@ final class FakeVmm implements VmmView {
     private final FakeKernel kernel;
     private final int pid;
     private final Set<Integer> tasks = new HashSet<>();
-    private final List<Vcpu> reported = new ArrayList<>();
-    private final Queue<List<Vcpu>> scriptedAnswers = new ArrayDeque<>();
+    private final List<VcpuThread> reported = new ArrayList<>();
+    private final Queue<List<VcpuThread>> scriptedAnswers = new ArrayDeque<>();
     private IOException failNextQuery;
     private int queries;
 
@@ -39,21 +37,21 @@ final class FakeVmm implements VmmView {
     }
 
     /** Hot-plugs a vCPU at the lowest free index; its new thread inherits the main thread's affinity. */
-    Vcpu plug() {
+    VcpuThread plug() {
         int index = 0;
         while (indexTaken(index)) {
             index++;
         }
         int tid = kernel.spawn(kernel.affinityOf(pid));
         tasks.add(tid);
-        Vcpu vcpu = new Vcpu(index, tid);
+        VcpuThread vcpu = new VcpuThread(index, tid);
         reported.add(vcpu);
         return vcpu;
     }
 
     /** Hot-unplugs the vCPU at position {@code i} of {@link #vcpusNow()}; its thread exits. */
     void unplug(int i) {
-        Vcpu vcpu = vcpusNow().get(i);
+        VcpuThread vcpu = vcpusNow().get(i);
         reported.remove(vcpu);
         if (reported.stream().noneMatch(v -> v.threadId() == vcpu.threadId())) {
             tasks.remove(vcpu.threadId());
@@ -64,19 +62,19 @@ final class FakeVmm implements VmmView {
     /** Reports a thread of another process for the vCPU at position {@code i}. */
     int reportForeignThread(int i) {
         int foreign = kernel.spawn(OWN_AFFINITY);
-        Vcpu vcpu = vcpusNow().get(i);
-        reported.set(reported.indexOf(vcpu), new Vcpu(vcpu.index(), foreign));
+        VcpuThread vcpu = vcpusNow().get(i);
+        reported.set(reported.indexOf(vcpu), new VcpuThread(vcpu.index(), foreign));
         return foreign;
     }
 
     /** Reports every vCPU on one thread, as QEMU with a single TCG thread does. */
     void reportOneSharedThread() {
         int shared = reported.getFirst().threadId();
-        reported.replaceAll(v -> new Vcpu(v.index(), shared));
+        reported.replaceAll(v -> new VcpuThread(v.index(), shared));
     }
 
     /** Makes the next queries answer these lists, in order, before the real vCPUs again. */
-    void answerNext(List<Vcpu> answer) {
+    void answerNext(List<VcpuThread> answer) {
         scriptedAnswers.add(List.copyOf(answer));
     }
 
@@ -91,8 +89,8 @@ final class FakeVmm implements VmmView {
     }
 
     /** {@return the vCPUs as reported, by index} */
-    List<Vcpu> vcpusNow() {
-        return reported.stream().sorted(Comparator.comparingInt(Vcpu::index)).toList();
+    List<VcpuThread> vcpusNow() {
+        return reported.stream().sorted(Comparator.comparingInt(VcpuThread::index)).toList();
     }
 
     int queries() {
@@ -105,20 +103,25 @@ final class FakeVmm implements VmmView {
     }
 
     @Override
-    public List<Vcpu> vcpus() throws IOException {
+    public List<VcpuThread> vcpus() throws IOException {
         queries++;
         if (failNextQuery != null) {
             IOException failure = failNextQuery;
             failNextQuery = null;
             throw failure;
         }
-        List<Vcpu> scripted = scriptedAnswers.poll();
+        List<VcpuThread> scripted = scriptedAnswers.poll();
         return scripted != null ? scripted : List.copyOf(reported);
     }
 
-    @Override
-    public boolean hasTask(int tid) {
+    /** {@return whether {@code tid} is one of this VMM's threads now} */
+    boolean hasTask(int tid) {
         return tasks.contains(tid);
+    }
+
+    /** {@return the fake kernel's task table: this VMM's threads, and no other process's} */
+    Set<Integer> tasksOf(int process) {
+        return process == pid ? Set.copyOf(tasks) : Set.of();
     }
 
     @Override

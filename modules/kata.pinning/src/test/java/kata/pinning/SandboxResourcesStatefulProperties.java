@@ -15,7 +15,6 @@ import java.util.function.Predicate;
 import kata.pinning.PinningException.Kind;
 import kata.pinning.SandboxStatus.PinState;
 import kata.pinning.cpuset.CpuSet;
-import kata.pinning.internal.Vcpu;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -103,7 +102,7 @@ class SandboxResourcesStatefulProperties {
         List<Arbitrary<Fault>> faults = new ArrayList<>(List.of(
                 Arbitraries.just(Fault.NONE), Arbitraries.just(Fault.NONE), Arbitraries.just(Fault.NONE),
                 Arbitraries.just(new Fault.Qmp()), Arbitraries.just(new Fault.Cgroup())));
-        List<Vcpu> vcpus = w.host.vmm.vcpusNow();
+        List<VcpuThread> vcpus = w.host.vmm.vcpusNow();
         if (!vcpus.isEmpty()) {
             Arbitrary<Integer> position = Arbitraries.integers().between(0, vcpus.size() - 1);
             faults.add(Combinators.combine(position, Arbitraries.of("ESRCH", "EPERM"))
@@ -196,7 +195,7 @@ class SandboxResourcesStatefulProperties {
 
         /** Runs one operation with its fault, checking the failure and the system calls the model predicts. */
         private Kind operate(Fault fault, boolean unionChanged, Runnable operation) {
-            List<Vcpu> reported = inject(fault);
+            List<VcpuThread> reported = inject(fault);
             Model.Prediction predicted = model.step(fault, unionChanged, reported);
             int logFrom = host.log.size();
             int cgroupWritesBefore = host.cgroup.writes().size();
@@ -224,16 +223,16 @@ class SandboxResourcesStatefulProperties {
         }
 
         /** Arms the fault; returns the vCPUs the sandbox's first query will see. */
-        private List<Vcpu> inject(Fault fault) {
-            List<Vcpu> reported = host.vmm.vcpusNow();
+        private List<VcpuThread> inject(Fault fault) {
+            List<VcpuThread> reported = host.vmm.vcpusNow();
             switch (fault) {
                 case Fault.None _ -> {
                     // nothing to arm
                 }
                 case Fault.Kernel kernel -> host.kernel.failNextSet(kernel.tid(), kernel.errno());
                 case Fault.Foreign foreign -> {
-                    List<Vcpu> lying = new ArrayList<>(reported);
-                    lying.set(foreign.position(), new Vcpu(lying.get(foreign.position()).index(), outsider));
+                    List<VcpuThread> lying = new ArrayList<>(reported);
+                    lying.set(foreign.position(), new VcpuThread(lying.get(foreign.position()).index(), outsider));
                     reported = List.copyOf(lying);
                     host.vmm.answerNext(reported);
                 }
@@ -244,7 +243,7 @@ class SandboxResourcesStatefulProperties {
         }
 
         void plug() {
-            Vcpu vcpu = host.vmm.plug();
+            VcpuThread vcpu = host.vmm.plug();
             model.affinities.put(vcpu.threadId(), FakeVmm.OWN_AFFINITY);
         }
 
@@ -285,7 +284,7 @@ class SandboxResourcesStatefulProperties {
                 return; // a failed reset may leave a thread behind; the next check retries it
             }
             Map<CpuSet, Integer> seen = new HashMap<>();
-            for (Vcpu vcpu : host.vmm.vcpusNow()) {
+            for (VcpuThread vcpu : host.vmm.vcpusNow()) {
                 CpuSet cpus = host.kernel.affinityOf(vcpu.threadId());
                 if (cpus.size() == 1 && seen.put(cpus, vcpu.threadId()) != null) {
                     assertEquals(cpus, model.union().cpus(), "vCPUs share single CPU " + cpus);
@@ -333,7 +332,7 @@ class SandboxResourcesStatefulProperties {
             return union;
         }
 
-        Prediction step(Fault fault, boolean unionChanged, List<Vcpu> reported) {
+        Prediction step(Fault fault, boolean unionChanged, List<VcpuThread> reported) {
             boolean asksVmm = vmStarted && enabled;
             if (fault instanceof Fault.Qmp && asksVmm) {
                 return new Prediction(Kind.VMM_QUERY, false);
@@ -345,7 +344,7 @@ class SandboxResourcesStatefulProperties {
                 return new Prediction(null, false);
             }
             List<Integer> threads = reported.stream().filter(v -> v.threadId() > 0)
-                    .sorted((a, b) -> Integer.compare(a.index(), b.index())).map(Vcpu::threadId).toList();
+                    .sorted((a, b) -> Integer.compare(a.index(), b.index())).map(VcpuThread::threadId).toList();
             List<Integer> distinct = threads.stream().distinct().toList();
             CpuSet union = union().cpus();
             Map<Integer, CpuSet> plan = new LinkedHashMap<>();

@@ -20,8 +20,6 @@ import kata.pinning.SandboxStatus.PinState;
 import kata.pinning.affinity.AffinityException;
 import kata.pinning.config.CgroupConfig;
 import kata.pinning.cpuset.CpuSet;
-import kata.pinning.internal.Vcpu;
-import kata.pinning.internal.VmmView;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -70,8 +68,8 @@ class SandboxResourcesTest {
             host.vmm.unplug(1); // indices 0 and 2 remain
             SandboxResources sandbox = started(host);
             sandbox.update(add("c1", "4,6"));
-            List<Vcpu> vcpus = host.vmm.vcpusNow();
-            assertEquals(List.of(0, 2), vcpus.stream().map(Vcpu::index).toList());
+            List<VcpuThread> vcpus = host.vmm.vcpusNow();
+            assertEquals(List.of(0, 2), vcpus.stream().map(VcpuThread::index).toList());
             assertEquals(sets("4", "6"), host.vcpuAffinities());
         }
 
@@ -121,9 +119,9 @@ class SandboxResourcesTest {
         @Test
         void threadIdsOfZeroOrLessAreIgnored() {
             FakeHost host = new FakeHost(2);
-            List<Vcpu> real = host.vmm.vcpusNow();
+            List<VcpuThread> real = host.vmm.vcpusNow();
             SandboxResources sandbox = started(host);
-            host.vmm.answerNext(List.of(real.get(0), new Vcpu(7, 0), real.get(1), new Vcpu(8, -1)));
+            host.vmm.answerNext(List.of(real.get(0), new VcpuThread(7, 0), real.get(1), new VcpuThread(8, -1)));
             sandbox.update(add("c1", "0-1"));
             assertEquals(sets("0", "1"), host.vcpuAffinities());
         }
@@ -466,14 +464,14 @@ class SandboxResourcesTest {
         FakeHost host = new FakeHost(2);
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger mostInside = new AtomicInteger();
-        VmmView slowVmm = new VmmView() {
+        Vmm slowVmm = new Vmm() {
             @Override
             public int pid() {
                 return host.vmm.pid();
             }
 
             @Override
-            public List<Vcpu> vcpus() throws IOException {
+            public List<VcpuThread> vcpus() throws IOException {
                 mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
                 try {
                     Thread.sleep(2); // a QMP round trip: long enough for a second caller to overlap
@@ -483,11 +481,6 @@ class SandboxResourcesTest {
                 } finally {
                     inside.decrementAndGet();
                 }
-            }
-
-            @Override
-            public boolean hasTask(int tid) {
-                return host.vmm.hasTask(tid);
             }
         };
         SandboxResources sandbox = host.builder(true).vmm(slowVmm).build();
@@ -511,7 +504,7 @@ class SandboxResourcesTest {
         FakeHost host = new FakeHost(2);
         SandboxResources sandbox = started(host);
         sandbox.update(add("c1", "0-1"));
-        List<Vcpu> vcpus = host.vmm.vcpusNow();
+        List<VcpuThread> vcpus = host.vmm.vcpusNow();
         host.kernel.exit(vcpus.get(1).threadId()); // gone, but still reported
         SandboxStatus status = sandbox.status();
         assertAll(

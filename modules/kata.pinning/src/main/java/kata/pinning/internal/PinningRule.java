@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import kata.pinning.VcpuThread;
 import kata.pinning.cpuset.CpuSet;
 
 /**
@@ -36,7 +37,7 @@ public final class PinningRule {
      * @throws IllegalArgumentException if the decision is a reset to {@code vmmAffinity} and that is
      *     empty
      */
-    public static Decision decide(boolean enabled, List<Vcpu> vcpus, CpuSet union, boolean pinnedBefore,
+    public static Decision decide(boolean enabled, List<VcpuThread> vcpus, CpuSet union, boolean pinnedBefore,
                                   CpuSet vmmAffinity, Map<Integer, CpuSet> lastApplied) {
         Objects.requireNonNull(union, "union");
         Objects.requireNonNull(vmmAffinity, "vmmAffinity");
@@ -44,7 +45,7 @@ public final class PinningRule {
         if (!enabled) {
             return new Decision.Skip("vCPU pinning is disabled");
         }
-        List<Vcpu> threads = withThreads(vcpus);
+        List<VcpuThread> threads = withThreads(vcpus);
         if (threads.isEmpty()) {
             return new Decision.Skip("no vCPU thread ids reported");
         }
@@ -72,18 +73,18 @@ public final class PinningRule {
      *
      * @param vcpus the vCPUs as the VMM reports them
      */
-    public static List<Vcpu> withThreads(List<Vcpu> vcpus) {
+    public static List<VcpuThread> withThreads(List<VcpuThread> vcpus) {
         return vcpus.stream()
                 .filter(v -> v.threadId() > 0)
-                .sorted(Comparator.comparingInt(Vcpu::index))
+                .sorted(Comparator.comparingInt(VcpuThread::index))
                 .toList();
     }
 
     /** {@return why a one-to-one pin is impossible, or null when it is possible} */
-    private static String mismatch(List<Vcpu> threads, CpuSet union) {
-        Map<Integer, Vcpu> owner = new HashMap<>();
-        for (Vcpu vcpu : threads) {
-            Vcpu first = owner.putIfAbsent(vcpu.threadId(), vcpu);
+    private static String mismatch(List<VcpuThread> threads, CpuSet union) {
+        Map<Integer, VcpuThread> owner = new HashMap<>();
+        for (VcpuThread vcpu : threads) {
+            VcpuThread first = owner.putIfAbsent(vcpu.threadId(), vcpu);
             if (first != null) {
                 return "vCPUs " + first.index() + " and " + vcpu.index() + " share thread " + vcpu.threadId();
             }
@@ -97,17 +98,17 @@ public final class PinningRule {
         return null;
     }
 
-    private static Decision.Pin pin(List<Vcpu> threads, CpuSet union) {
+    private static Decision.Pin pin(List<VcpuThread> threads, CpuSet union) {
         List<Assignment> assignments = new ArrayList<>(threads.size());
         for (int i = 0; i < threads.size(); i++) {
-            Vcpu vcpu = threads.get(i);
+            VcpuThread vcpu = threads.get(i);
             assignments.add(new Assignment(vcpu.index(), vcpu.threadId(), union.nth(i)));
         }
         return new Decision.Pin(assignments, counts(threads, union) + ": one vCPU per CPU");
     }
 
     /** {@return for example "1 vCPU for 2 CPUs (0-1)"} */
-    private static String counts(List<Vcpu> threads, CpuSet union) {
+    private static String counts(List<VcpuThread> threads, CpuSet union) {
         return plural(threads.size(), "vCPU") + " for " + plural(union.size(), "CPU") + " (" + union + ")";
     }
 
@@ -115,7 +116,7 @@ public final class PinningRule {
         return count + " " + noun + (count == 1 ? "" : "s");
     }
 
-    private static List<Integer> distinctThreads(List<Vcpu> threads) {
-        return threads.stream().map(Vcpu::threadId).distinct().toList();
+    private static List<Integer> distinctThreads(List<VcpuThread> threads) {
+        return threads.stream().map(VcpuThread::threadId).distinct().toList();
     }
 }

@@ -1,18 +1,20 @@
 package kata.pinning.internal;
 
 import java.io.IOException;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import kata.pinning.VcpuThread;
+import kata.pinning.Vmm;
 import kata.pinning.qmp.QmpClient;
 
 /**
- * A QEMU process seen through its QMP socket ({@code query-cpus-fast}) and {@code /proc}.
+ * A QEMU process seen through its QMP socket: {@code query-cpus-fast}, with {@code props.node-id}
+ * as the guest NUMA node when QEMU runs with {@code -numa}.
  *
  * @param qmp a connected QMP client; not closed here
  * @param pid QEMU's process id
  */
-public record QemuVmm(QmpClient qmp, int pid) implements VmmView {
+public record QemuVmm(QmpClient qmp, int pid) implements Vmm {
 
     /**
      * Checks the components.
@@ -27,21 +29,20 @@ public record QemuVmm(QmpClient qmp, int pid) implements VmmView {
     }
 
     @Override
-    public List<Vcpu> vcpus() throws IOException {
+    public List<VcpuThread> vcpus() throws IOException {
         return qmp.queryCpusFast().stream()
-                .map(cpu -> new Vcpu(cpu.cpuIndex(), cpu.threadId()))
+                .map(cpu -> new VcpuThread(cpu.cpuIndex(), cpu.threadId(), cpu.props().nodeId()))
                 .toList();
     }
 
     @Override
-    public boolean hasTask(int tid) {
-        return VmmView.procHasTask(pid, tid);
+    public String kind() {
+        return "qemu";
     }
 
-    /** One scan of {@code /proc/<pid>/task} for the whole batch: a stat per thread costs more. */
     @Override
-    public List<Integer> notTasks(Collection<Integer> tids) {
-        return VmmView.notProcTasks(pid, tids);
+    public String source() {
+        return "qmp";
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import kata.pinning.VcpuThread;
 import kata.pinning.cpuset.CpuSet;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -22,7 +23,7 @@ import net.jqwik.api.Provide;
 class PinningRuleProperties {
 
     /** All inputs of the rule but the last applied plan. */
-    record Inputs(boolean enabled, List<Vcpu> vcpus, CpuSet union, boolean pinnedBefore, CpuSet vmmAffinity) {
+    record Inputs(boolean enabled, List<VcpuThread> vcpus, CpuSet union, boolean pinnedBefore, CpuSet vmmAffinity) {
         Decision decide() {
             return decide(Map.of());
         }
@@ -31,19 +32,19 @@ class PinningRuleProperties {
             return PinningRule.decide(enabled, vcpus, union, pinnedBefore, vmmAffinity, lastApplied);
         }
 
-        List<Vcpu> threads() {
-            return vcpus.stream().filter(v -> v.threadId() > 0).sorted(Comparator.comparingInt(Vcpu::index)).toList();
+        List<VcpuThread> threads() {
+            return vcpus.stream().filter(v -> v.threadId() > 0).sorted(Comparator.comparingInt(VcpuThread::index)).toList();
         }
 
         boolean threadsDistinct() {
-            return threads().stream().map(Vcpu::threadId).distinct().count() == threads().size();
+            return threads().stream().map(VcpuThread::threadId).distinct().count() == threads().size();
         }
     }
 
     @Property
     void pinIsABijectionBetweenVcpusAndTheUnionInIndexOrder(@ForAll("matchingInputs") Inputs in) {
         Decision.Pin pin = assertInstanceOf(Decision.Pin.class, in.decide());
-        List<Vcpu> byIndex = in.threads();
+        List<VcpuThread> byIndex = in.threads();
         List<Assignment> assignments = pin.assignments();
         assertEquals(byIndex.size(), assignments.size());
         for (int i = 0; i < assignments.size(); i++) {
@@ -92,7 +93,7 @@ class PinningRuleProperties {
             CpuSet expected = in.union().isEmpty() ? in.vmmAffinity() : in.union();
             assertEquals(expected, reset.cpus());
             assertEquals(in.union().isEmpty(), reset.toVmmAffinity());
-            assertEquals(in.threads().stream().map(Vcpu::threadId).distinct().toList(), reset.threadIds());
+            assertEquals(in.threads().stream().map(VcpuThread::threadId).distinct().toList(), reset.threadIds());
             assertTrue(reset.plan().values().stream().allMatch(expected::equals));
         }
     }
@@ -106,10 +107,10 @@ class PinningRuleProperties {
     @Property
     void threadIdsBelowOneNeverChangeTheDecision(@ForAll("inputs") Inputs in,
                                                  @ForAll("threadlessVcpuCount") int extra) {
-        List<Vcpu> padded = new ArrayList<>(in.vcpus());
-        int nextIndex = in.vcpus().stream().mapToInt(Vcpu::index).max().orElse(-1) + 1;
+        List<VcpuThread> padded = new ArrayList<>(in.vcpus());
+        int nextIndex = in.vcpus().stream().mapToInt(VcpuThread::index).max().orElse(-1) + 1;
         for (int i = 0; i < extra; i++) {
-            padded.add(i % 2 == 0 ? 0 : 1, new Vcpu(nextIndex + i, -i));
+            padded.add(i % 2 == 0 ? 0 : 1, new VcpuThread(nextIndex + i, -i));
         }
         Inputs withThreadless = new Inputs(in.enabled(), padded, in.union(), in.pinnedBefore(), in.vmmAffinity());
         assertEquals(in.decide(), withThreadless.decide());
@@ -153,8 +154,8 @@ class PinningRuleProperties {
                         Arbitraries.of(true, false), cpuSets(1, 10))
                 .as((tids, cpus, pinnedBefore, vmm) -> {
                     List<Integer> threadIds = List.copyOf(tids);
-                    List<Vcpu> vcpus = IntStream.range(0, indices.size())
-                            .mapToObj(i -> new Vcpu(indices.get(i), threadIds.get(i)))
+                    List<VcpuThread> vcpus = IntStream.range(0, indices.size())
+                            .mapToObj(i -> new VcpuThread(indices.get(i), threadIds.get(i)))
                             .toList();
                     return new Inputs(true, vcpus, CpuSet.of(cpus), pinnedBefore, vmm);
                 }));
@@ -164,11 +165,11 @@ class PinningRuleProperties {
      * vCPUs in random order, with index holes, and thread ids from a small pool so that shared
      * and missing (0 or less) thread ids both happen.
      */
-    private Arbitrary<List<Vcpu>> vcpuMaps() {
+    private Arbitrary<List<VcpuThread>> vcpuMaps() {
         return distinctIndices(0, 8).flatMap(indices -> Arbitraries.integers().between(-1, 12)
                 .list().ofSize(indices.size())
                 .map(tids -> IntStream.range(0, indices.size())
-                        .mapToObj(i -> new Vcpu(indices.get(i), tids.get(i)))
+                        .mapToObj(i -> new VcpuThread(indices.get(i), tids.get(i)))
                         .collect(Collectors.toList())))
                 .flatMap(list -> Arbitraries.shuffle(list));
     }

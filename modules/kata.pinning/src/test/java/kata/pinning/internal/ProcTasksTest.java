@@ -1,25 +1,27 @@
 package kata.pinning.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import kata.pinning.affinity.LinuxThreads;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The confused-deputy check against the real {@code /proc}: one scan agrees with a stat per thread. */
+/** The confused-deputy check's task table against the real {@code /proc}, and under another root. */
 class ProcTasksTest {
 
     private static final int SELF = (int) ProcessHandle.current().pid();
+    private static final ProcTasks HOST = new ProcTasks(ProcTasks.DEFAULT_ROOT);
 
     @Test
-    void oneScanFindsAThreadOfThisProcessAndNotAThreadOfAnother() throws Exception {
+    void listsAThreadOfThisProcessAndNotAThreadOfAnother() throws Exception {
         Process child = new ProcessBuilder("sleep", "30").start();
         AtomicInteger ownTid = new AtomicInteger();
         CountDownLatch started = new CountDownLatch(1);
@@ -30,16 +32,12 @@ class ProcTasksTest {
             awaitQuietly(release);
         });
         try {
-            started.await(10, TimeUnit.SECONDS);
-            int childTid = (int) child.pid(); // the child's main thread
-            List<Integer> asked = List.of(ownTid.get(), childTid, SELF);
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            Set<Integer> tasks = HOST.tasksOf(SELF);
 
-            List<Integer> foreignByScan = scanning(SELF).notTasks(asked);
-            List<Integer> foreignByStat = statting(SELF).notTasks(asked);
-
-            assertEquals(List.of(childTid), foreignByScan);
-            assertEquals(foreignByStat, foreignByScan);
-            assertTrue(VmmView.procTasks(SELF).contains(ownTid.get()));
+            assertTrue(tasks.contains(ownTid.get()), "a thread this process started");
+            assertFalse(tasks.contains((int) child.pid()), "the child's main thread");
+            assertTrue(HOST.tasksOf((int) child.pid()).contains((int) child.pid()));
         } finally {
             release.countDown();
             own.join();
@@ -52,55 +50,21 @@ class ProcTasksTest {
     void aGoneProcessVouchesForNoThread() throws Exception {
         Process child = new ProcessBuilder("true").start();
         child.waitFor(10, TimeUnit.SECONDS);
-        int gone = (int) child.pid();
 
-        assertTrue(VmmView.procTasks(gone).isEmpty());
-        assertEquals(List.of(gone, SELF), scanning(gone).notTasks(List.of(gone, SELF)));
+        assertEquals(Set.of(), HOST.tasksOf((int) child.pid()));
     }
 
     @Test
-    void everyThreadOfThisProcessIsListed() {
-        List<Integer> tids = new ArrayList<>(VmmView.procTasks(SELF));
-        assertTrue(tids.contains(SELF), "the main thread's id is the pid");
-        assertEquals(List.of(), statting(SELF).notTasks(tids));
-    }
+    void readsTheTasksUnderAnotherRootAndSkipsNamesThatAreNotThreadIds(@TempDir Path root) throws Exception {
+        Path tasks = Files.createDirectories(root.resolve("4242").resolve("task"));
+        Files.createDirectory(tasks.resolve("4242"));
+        Files.createDirectory(tasks.resolve("4250"));
+        Files.createDirectory(tasks.resolve("not-a-tid"));
 
-    /** The QEMU adapter's batch check ({@link QemuVmm#notTasks}), without a QMP connection. */
-    private static VmmView scanning(int pid) {
-        return new View(pid) {
-            @Override
-            public List<Integer> notTasks(Collection<Integer> tids) {
-                return VmmView.notProcTasks(pid, tids);
-            }
-        };
-    }
+        ProcTasks elsewhere = new ProcTasks(root);
 
-    /** The default: one stat of /proc/<pid>/task/<tid> per thread. */
-    private static VmmView statting(int pid) {
-        return new View(pid);
-    }
-
-    private static class View implements VmmView {
-        private final int pid;
-
-        View(int pid) {
-            this.pid = pid;
-        }
-
-        @Override
-        public int pid() {
-            return pid;
-        }
-
-        @Override
-        public List<Vcpu> vcpus() throws IOException {
-            return List.of();
-        }
-
-        @Override
-        public boolean hasTask(int tid) {
-            return VmmView.procHasTask(pid, tid);
-        }
+        assertEquals(Set.of(4242, 4250), elsewhere.tasksOf(4242));
+        assertEquals(Set.of(), elsewhere.tasksOf(4243));
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -1,0 +1,65 @@
+package kata.pinning;
+
+import java.io.IOException;
+import java.util.List;
+import kata.pinning.internal.QemuVmm;
+import kata.pinning.qmp.QmpClient;
+
+/**
+ * A running VMM, as vCPU pinning sees it: a process and its vCPU threads.
+ *
+ * <p>Implement it to plug in a VMM of your own; {@link SandboxResources.Builder#vmm(Vmm)} takes any
+ * implementation. Nothing it reports is trusted: before any affinity changes, every thread id is
+ * checked against the tasks of {@link #pid()} under the proc root
+ * ({@link SandboxResources.Builder#procRoot}), so a VMM cannot make the caller, typically root,
+ * change the affinity of a thread that is not its own.
+ *
+ * <pre>{@code
+ * Vmm qemu = Vmm.qemu(qmpClient, qemuPid);              // query-cpus-fast over QMP
+ * SandboxResources sandbox = SandboxResources.builder().vmm(qemu).build();
+ * }</pre>
+ *
+ * @since 0.2
+ */
+public interface Vmm {
+
+    /** {@return the VMM's process id, greater than 0} */
+    int pid();
+
+    /**
+     * Asks the VMM for its vCPUs and their host threads.
+     *
+     * @return the vCPUs, in any order
+     * @throws IOException if the VMM cannot be asked
+     */
+    List<VcpuThread> vcpus() throws IOException;
+
+    /**
+     * {@return the kind of VMM, such as {@code qemu} or {@code cloud-hypervisor}; {@code custom}
+     * unless an implementation says otherwise} The CLI records it in its state file.
+     */
+    default String kind() {
+        return "custom";
+    }
+
+    /**
+     * {@return how the vCPU threads are found, such as {@code qmp} or {@code thread-names};
+     * {@code custom} unless an implementation says otherwise}
+     */
+    default String source() {
+        return "custom";
+    }
+
+    /**
+     * Returns QEMU seen through its QMP socket: {@code query-cpus-fast}, with each vCPU's
+     * {@code props.node-id} as its guest NUMA node. The connection stays the caller's to close.
+     *
+     * @param qmp a connected QMP client
+     * @param pid QEMU's process id
+     * @return the VMM
+     * @throws IllegalArgumentException if {@code pid <= 0}
+     */
+    static Vmm qemu(QmpClient qmp, int pid) {
+        return new QemuVmm(qmp, pid);
+    }
+}
