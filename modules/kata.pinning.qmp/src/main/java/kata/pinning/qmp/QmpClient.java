@@ -115,6 +115,11 @@ public final class QmpClient implements AutoCloseable {
         return new QmpClient(opened.session(), socket, opened.greeting());
     }
 
+    /** {@return the path of the QMP socket this client connected to} */
+    public Path socket() {
+        return socket;
+    }
+
     /** {@return what QEMU announced when this connection opened} */
     public QmpGreeting greeting() {
         return greeting;
