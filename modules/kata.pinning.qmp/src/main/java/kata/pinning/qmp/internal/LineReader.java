@@ -18,8 +18,8 @@ public final class LineReader {
     /** Returned when a non-blocking channel has no complete line now; compare by identity. */
     public static final byte[] NOT_YET = new byte[0];
 
-    /** Small enough for hundreds of idle connections, large enough for 128 vCPUs in two reads. */
-    private static final int CHUNK = 16 * 1024;
+    /** Small enough for hundreds of idle connections, large enough for 128 vCPUs (21 kB) in one read. */
+    private static final int CHUNK = 32 * 1024;
     private static final int INITIAL_LINE = 1024;
 
     private final ReadableByteChannel channel;

@@ -85,9 +85,13 @@ final class Wire implements AutoCloseable {
      * @throws IOException          if reading fails or the line breaks the size limit
      */
     byte[] poll(long deadline) throws IOException, InterruptedException {
-        byte[] line = readNow();
-        if (line != null) {
-            return line;
+        // Right after a command went out its reply cannot be there yet: a read would only cost a
+        // system call, so wait for the socket first unless a line is already partly buffered.
+        if (lines.hasBufferedBytes()) {
+            byte[] line = readNow();
+            if (line != null) {
+                return line;
+            }
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
@@ -95,11 +99,11 @@ final class Wire implements AutoCloseable {
         }
         // select(0) waits forever; a finite wait is at least 1 ms, since select counts milliseconds.
         long millis = deadline == FOREVER ? 0 : Math.max(1, NANOSECONDS.toMillis(left + 999_999));
-        selector.select(key -> { }, millis);
+        int ready = selector.select(key -> { }, millis);
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        return readNow();
+        return ready > 0 || lines.hasBufferedBytes() ? readNow() : null;
     }
 
     /**
