@@ -48,6 +48,7 @@ public final class InstantQmpServer implements AutoCloseable {
     private final List<Path> bound = new ArrayList<>();
     private final Map<String, String> replies;
     private final Thread thread;
+    private final ByteBuffer in = ByteBuffer.allocate(64 * 1024); // one thread reads, so one buffer: idle connections cost little
     private volatile boolean stopping;
 
     private InstantQmpServer(List<Path> sockets, Map<String, String> replies) throws IOException {
@@ -88,8 +89,7 @@ public final class InstantQmpServer implements AutoCloseable {
 
     /** One connection: what it has sent that is not yet a whole command. */
     private static final class Connection {
-        final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+        final ByteArrayOutputStream pending = new ByteArrayOutputStream(64);
         int depth;
         boolean inString;
         boolean escaped;
@@ -132,14 +132,14 @@ public final class InstantQmpServer implements AutoCloseable {
         SocketChannel client = (SocketChannel) key.channel();
         Connection connection = (Connection) key.attachment();
         try {
-            connection.in.clear();
-            int n = client.read(connection.in);
+            in.clear();
+            int n = client.read(in);
             if (n < 0) {
                 key.cancel();
                 client.close();
                 return;
             }
-            byte[] bytes = connection.in.array();
+            byte[] bytes = in.array();
             for (int i = 0; i < n; i++) {
                 if (frame(connection, bytes[i])) {
                     String command = connection.pending.toString(UTF_8).strip();
