@@ -20,6 +20,8 @@ import kata.pinning.qmp.QmpClient;
  *
  * <p>After the VM starts and on every container event, one step runs: fetch the vCPU threads from
  * the VMM, write the union of the containers' cpusets to the sandbox cgroup, then the pinning check.
+ * An empty union (once no container has a cpuset) widens the cgroup back to what its parent allows,
+ * as {@link SandboxCgroup#applyCpuset} does with empty sets.
  * When pinning is enabled and there are exactly as many vCPU threads as CPUs in the union, the i-th
  * vCPU (by index) is pinned to the i-th smallest CPU; when the counts stop matching, every vCPU
  * thread is reset to the whole union, or to the VMM's own affinity once no container has a cpuset.
@@ -34,7 +36,8 @@ import kata.pinning.qmp.QmpClient;
  * }</pre>
  *
  * <p>A failed operation throws {@link PinningException} and leaves the container map as it was
- * before; the sandbox cgroup gets its previous cpuset back. Operations are serialized by one
+ * before; the sandbox cgroup gets its previous cpuset back, which after a failed first add is the
+ * unconstrained value it had before. Operations are serialized by one
  * {@link ReentrantLock}, which, unlike {@code synchronized}, does not pin a virtual thread to its
  * carrier while the QMP call blocks.
  *

@@ -243,7 +243,14 @@ final class SandboxState {
         }
     }
 
+    /**
+     * Writes the previous union back; an empty one widens the cgroup to its parent's values again
+     * (see {@link SandboxCgroup#applyCpuset}). Both writes may have recomputed the VMM's threads'
+     * affinities (before Linux 6.2 the kernel gives every task all of the cgroup's CPUs), so the
+     * plan in force is forgotten and the next check applies its plan again.
+     */
     private void rollBackCgroup(CpuResources previous, RuntimeException failure) {
+        lastApplied = Map.of();
         try {
             ports.cgroup().applyCpuset(previous.cpus(), previous.mems());
         } catch (CgroupException e) {
@@ -396,7 +403,10 @@ final class SandboxState {
 
     /**
      * After a restore: takes the vCPU threads' real affinities as the plan in force, and trusts the
-     * kernel over the file when it shows threads restricted that the file calls unpinned.
+     * kernel over the file when it shows threads restricted that the file calls unpinned. A thread
+     * is restricted when it runs on other CPUs than the VMM's main thread, which shares its cgroup
+     * and is never pinned (unless it is a vCPU thread itself): in a cpuset cgroup the kernel clamps
+     * both to the cgroup's CPUs.
      */
     private void readBackPinState() {
         Map<Integer, CpuSet> observed = new LinkedHashMap<>();
@@ -408,7 +418,9 @@ final class SandboxState {
             }
         }
         lastApplied = Map.copyOf(observed);
-        boolean restricted = observed.values().stream().anyMatch(cpus -> !cpus.equals(vmmAffinity));
+        int pid = ports.vmm().pid();
+        CpuSet unrestricted = observed.containsKey(pid) ? vmmAffinity : readAffinity(pid, tasks).orElse(vmmAffinity);
+        boolean restricted = observed.values().stream().anyMatch(cpus -> !cpus.equals(unrestricted));
         if (pinState == PinState.UNPINNED && restricted) {
             pinState = isOneToOne(observed.values()) ? PinState.PINNED : PinState.RESET;
             LOG.log(WARNING, "persisted state says unpinned, but the kernel shows restricted vCPU threads {0}; taking them as {1}",

@@ -28,22 +28,27 @@ import net.jqwik.api.state.Transformer;
 /**
  * Random runs of a sandbox on fake kernel, VMM and cgroup: VM start, container add, update and
  * delete, vCPU hot-plug and unplug, injected failures (ESRCH and EPERM from the kernel, a foreign
- * thread id, a QMP or cgroup failure), and persist plus restore at random points. After every step
- * the threads' affinities must equal what a plain model of the rule says.
+ * thread id, a QMP or cgroup failure), and persist plus restore at random points. The VM start
+ * moves the VMM into the sandbox cgroup (v1 or v2), where the fake kernel clamps its threads to the
+ * cgroup's CPUs as Linux does, keeping their masks across cpuset changes (Linux 6.2 and later) or
+ * not (before). After every step the threads' effective affinities, as the kernel reports them,
+ * and the cgroup's values, as read back, must equal what a plain model says.
  */
 class SandboxResourcesStatefulProperties {
 
     @Property(tries = 150)
     void aSandboxAlwaysAgreesWithTheModel(@ForAll("runs") ActionChain<World> run) {
-        run.withInvariant("affinities, containers and pin state match the model", World::matchesModel)
+        run.withInvariant("affinities, cgroup, containers and pin state match the model", World::matchesModel)
                 .withInvariant("no two vCPUs left on one single CPU", World::noTwoVcpusShareOneSingleCpu)
                 .run();
     }
 
     @Provide
     Arbitrary<ActionChain<World>> runs() {
-        return Arbitraries.of(true, true, true, false).flatMap(enabled -> ActionChain
-                .startWith(() -> new World(enabled))
+        Arbitrary<Boolean> enabled = Arbitraries.of(true, true, true, false);
+        return Combinators.combine(enabled, Arbitraries.of(FakeCgroup.Version.class), Arbitraries.of(FakeKernel.Generation.class))
+                .flatAs((on, version, generation) -> ActionChain
+                .startWith(() -> new World(on, version, generation))
                 .withAction(1, action(w -> !w.model.vmStarted, w -> faults(w).map(f -> Transformer.mutate(
                         "start VM" + f, world -> world.startVm(f)))))
                 .withAction(3, action(w -> w.model.containers.size() < 4, w -> Combinators.combine(resources(), faults(w))
@@ -157,24 +162,26 @@ class SandboxResourcesStatefulProperties {
     /** The system under test, its fakes, and the model it is checked against. */
     static final class World {
 
-        final FakeHost host = new FakeHost(2);
+        final FakeHost host;
         final boolean enabled;
         final Model model;
         /** A thread of another process, which the sandbox must never touch. */
-        final int outsider = host.kernel.spawn(FakeVmm.OWN_AFFINITY);
+        final int outsider;
         SandboxResources sandbox;
         int nextId = 1;
         boolean lastOperationFailed;
 
-        World(boolean enabled) {
+        World(boolean enabled, FakeCgroup.Version version, FakeKernel.Generation generation) {
+            this.host = new FakeHost(2, version, generation);
+            this.outsider = host.kernel.spawn(FakeVmm.OWN_AFFINITY);
             this.enabled = enabled;
-            this.model = new Model(enabled, host);
-            this.sandbox = host.builder(enabled).build();
+            this.model = new Model(enabled, version, generation, host);
+            this.sandbox = host.builderMovingVmmIn(enabled).build();
         }
 
         void startVm(Fault fault) {
             model.vmStarted = true; // even when the step fails, the VM runs
-            operate(fault, true, sandbox::vmStarted);
+            operate(fault, true, true, sandbox::vmStarted);
         }
 
         void event(ContainerEvent event, Fault fault) {
@@ -186,17 +193,20 @@ class SandboxResourcesStatefulProperties {
                 case ContainerEvent.Deleted deleted -> model.containers.remove(deleted.containerId());
             }
             boolean unionChanged = !model.union().equals(unionBefore);
-            Kind failure = operate(fault, unionChanged, () -> sandbox.update(event));
+            Kind failure = operate(fault, unionChanged, false, () -> sandbox.update(event));
             if (failure != null) {
                 model.containers.clear();
                 model.containers.putAll(before);
             }
+            if (unionChanged && (failure == Kind.FOREIGN_THREAD || failure == Kind.AFFINITY)) {
+                model.cgroupRolledBack(); // it failed after the cgroup write
+            }
         }
 
         /** Runs one operation with its fault, checking the failure and the system calls the model predicts. */
-        private Kind operate(Fault fault, boolean unionChanged, Runnable operation) {
+        private Kind operate(Fault fault, boolean unionChanged, boolean startsVm, Runnable operation) {
             List<VcpuThread> reported = inject(fault);
-            Model.Prediction predicted = model.step(fault, unionChanged, reported);
+            Model.Prediction predicted = model.step(fault, unionChanged, startsVm, reported);
             int logFrom = host.log.size();
             int cgroupWritesBefore = host.cgroup.writes().size();
             Kind actual = null;
@@ -214,9 +224,6 @@ class SandboxResourcesStatefulProperties {
             }
             if (actual == null && !unionChanged) {
                 assertEquals(cgroupWritesBefore, host.cgroup.writes().size(), "unchanged cpusets skip the cgroup write");
-            }
-            if (actual == null && unionChanged) {
-                assertEquals(model.union(), host.cgroup.writes().getLast(), "the cgroup gets the union");
             }
             lastOperationFailed = actual != null;
             return actual;
@@ -244,25 +251,25 @@ class SandboxResourcesStatefulProperties {
 
         void plug() {
             VcpuThread vcpu = host.vmm.plug();
-            model.affinities.put(vcpu.threadId(), FakeVmm.OWN_AFFINITY);
+            model.requested.put(vcpu.threadId(), CpuSet.empty()); // it asked for nothing yet
         }
 
         void unplug(int position) {
             int tid = host.vmm.vcpusNow().get(position).threadId();
             host.vmm.unplug(position);
-            model.affinities.remove(tid);
+            model.requested.remove(tid);
         }
 
         void persistAndRestore() {
             SandboxStatus before = sandbox.status();
-            sandbox = host.builder(enabled).restore(sandbox.persist());
+            sandbox = host.builderMovingVmmIn(enabled).restore(sandbox.persist());
             SandboxStatus after = sandbox.status();
             assertEquals(before.containers(), after.containers());
             assertEquals(before.pinState(), after.pinState());
             assertEquals(before.vmStarted(), after.vmStarted());
             assertEquals(before.vcpus(), after.vcpus());
             if (model.vmStarted && enabled) {
-                model.inForce = new LinkedHashMap<>(model.affinities); // read back from the kernel
+                model.inForce = new LinkedHashMap<>(model.effectiveAffinities()); // read back from the kernel
             } else {
                 model.inForce = Map.of();
             }
@@ -271,7 +278,9 @@ class SandboxResourcesStatefulProperties {
         void matchesModel() {
             Map<Integer, CpuSet> actual = new HashMap<>();
             host.vmm.vcpusNow().forEach(v -> actual.put(v.threadId(), host.kernel.affinityOf(v.threadId())));
-            assertEquals(model.affinities, actual, "vCPU thread affinities");
+            assertEquals(model.effectiveAffinities(), actual, "vCPU thread affinities");
+            assertEquals(model.cgroupValues(), new CpuResources(host.cgroup.cpus(), host.cgroup.mems()),
+                    "the sandbox cgroup's cpuset.cpus and cpuset.mems");
             assertEquals(FakeVmm.OWN_AFFINITY, host.kernel.affinityOf(outsider), "a foreign thread is never touched");
             SandboxStatus status = sandbox.status();
             assertEquals(model.containers, status.containers(), "containers");
@@ -301,7 +310,10 @@ class SandboxResourcesStatefulProperties {
     /**
      * The rule, restated plainly: pin when every vCPU has its own thread and the counts match;
      * otherwise, if pinned before, give every thread the union (or the VMM's own affinity when the
-     * union is empty). A plan equal to the one in force makes no system call.
+     * union is empty). A plan equal to the one in force makes no system call. The sandbox cgroup
+     * holds the union, or once no container constrains it the unconstrained value (v1: the
+     * parent's, v2: empty); a thread of the VMM in it runs on the CPUs it asked for that the cgroup
+     * allows, or on all of those when none is or it never asked.
      */
     static final class Model {
 
@@ -310,18 +322,80 @@ class SandboxResourcesStatefulProperties {
         }
 
         final boolean enabled;
+        final FakeCgroup.Version version;
+        final FakeKernel.Generation generation;
         final FakeHost host;
         final Map<String, CpuResources> containers = new TreeMap<>();
-        /** Every live vCPU thread's affinity. */
-        final Map<Integer, CpuSet> affinities = new HashMap<>();
+        /** Every live vCPU thread's mask, as last asked of the kernel; empty until it is asked. */
+        final Map<Integer, CpuSet> requested = new HashMap<>();
         Map<Integer, CpuSet> inForce = Map.of();
         PinState pinState = PinState.UNPINNED;
         boolean vmStarted;
+        /** Whether the sandbox cgroup was created. */
+        boolean cgroupCreated;
+        /** Whether the VMM process was moved into the sandbox cgroup. */
+        boolean vmmInCgroup;
+        /** The CPUs the sandbox cgroup lets its tasks use, as last written. */
+        CpuSet cgroupCpus = FakeHost.PARENT.cpus();
 
-        Model(boolean enabled, FakeHost host) {
+        Model(boolean enabled, FakeCgroup.Version version, FakeKernel.Generation generation, FakeHost host) {
             this.enabled = enabled;
+            this.version = version;
+            this.generation = generation;
             this.host = host;
-            host.vmm.vcpusNow().forEach(v -> affinities.put(v.threadId(), FakeVmm.OWN_AFFINITY));
+            host.vmm.vcpusNow().forEach(v -> requested.put(v.threadId(), CpuSet.empty()));
+        }
+
+        /** {@return what the cgroup's files hold: the union, or the unconstrained value for an empty set} */
+        CpuResources cgroupValues() {
+            if (!cgroupCreated) {
+                return CpuResources.NONE;
+            }
+            CpuResources union = union();
+            return new CpuResources(orUnconstrained(union.cpus(), FakeHost.PARENT.cpus()),
+                    orUnconstrained(union.mems(), FakeHost.PARENT.mems()));
+        }
+
+        private CpuSet orUnconstrained(CpuSet value, CpuSet parent) {
+            return !value.isEmpty() ? value : version == FakeCgroup.Version.V1 ? parent : CpuSet.empty();
+        }
+
+        /** {@return the CPUs a VMM thread that asked for {@code mask} (empty: nothing) runs on} */
+        CpuSet effective(CpuSet mask) {
+            if (!vmmInCgroup) {
+                return mask.isEmpty() ? FakeVmm.OWN_AFFINITY : mask;
+            }
+            CpuSet allowed = mask.intersection(cgroupCpus);
+            return allowed.isEmpty() ? cgroupCpus : allowed;
+        }
+
+        /** The cgroup gets the union; a change of its CPUs reaches the VMM's threads in it. */
+        private void unionWritten() {
+            cgroupCreated = true;
+            CpuSet cpus = union().cpus().isEmpty() ? FakeHost.PARENT.cpus() : union().cpus();
+            if (vmmInCgroup && !cpus.equals(cgroupCpus)) {
+                forgetMasksOnOldKernels();
+            }
+            cgroupCpus = cpus;
+        }
+
+        /** A failed update wrote the previous union back: the plan in force is unknown. */
+        void cgroupRolledBack() {
+            unionWritten();
+            inForce = Map.of();
+        }
+
+        private void forgetMasksOnOldKernels() {
+            if (generation == FakeKernel.Generation.FORGETS_MASKS) {
+                requested.replaceAll((tid, mask) -> CpuSet.empty());
+            }
+        }
+
+        /** {@return every live vCPU thread's effective affinity} */
+        Map<Integer, CpuSet> effectiveAffinities() {
+            Map<Integer, CpuSet> effective = new HashMap<>();
+            requested.forEach((tid, mask) -> effective.put(tid, effective(mask)));
+            return effective;
         }
 
         CpuResources union() {
@@ -332,13 +406,20 @@ class SandboxResourcesStatefulProperties {
             return union;
         }
 
-        Prediction step(Fault fault, boolean unionChanged, List<VcpuThread> reported) {
+        Prediction step(Fault fault, boolean unionChanged, boolean startsVm, List<VcpuThread> reported) {
             boolean asksVmm = vmStarted && enabled;
             if (fault instanceof Fault.Qmp && asksVmm) {
                 return new Prediction(Kind.VMM_QUERY, false);
             }
             if (fault instanceof Fault.Cgroup && unionChanged) {
                 return new Prediction(Kind.CGROUP, false);
+            }
+            if (unionChanged) {
+                unionWritten();
+            }
+            if (startsVm) {
+                vmmInCgroup = true;
+                forgetMasksOnOldKernels();
             }
             if (!asksVmm) {
                 return new Prediction(null, false);
@@ -366,18 +447,18 @@ class SandboxResourcesStatefulProperties {
             if (fault instanceof Fault.Kernel kernel && plan.containsKey(kernel.tid())) {
                 inForce = Map.of();
                 if (pin) { // the partial pin is undone: every vCPU thread to the union
-                    plan.keySet().forEach(tid -> affinities.put(tid, union));
+                    plan.keySet().forEach(tid -> requested.put(tid, union));
                     pinState = PinState.RESET;
                 } else { // every other thread is reset; the failing one keeps its affinity
                     plan.forEach((tid, cpus) -> {
                         if (tid != kernel.tid()) {
-                            affinities.put(tid, cpus);
+                            requested.put(tid, cpus);
                         }
                     });
                 }
                 return new Prediction(Kind.AFFINITY, true);
             }
-            affinities.putAll(plan);
+            requested.putAll(plan);
             inForce = plan;
             pinState = pin ? PinState.PINNED : union.isEmpty() ? PinState.UNPINNED : PinState.RESET;
             return new Prediction(null, true);
@@ -385,7 +466,7 @@ class SandboxResourcesStatefulProperties {
 
         @Override
         public String toString() {
-            return "containers " + containers + ", " + pinState + ", affinities " + affinities;
+            return "containers " + containers + ", " + pinState + ", requested " + requested + ", cgroup " + cgroupValues();
         }
     }
 }

@@ -8,8 +8,9 @@ import kata.pinning.cpuset.CpuSet;
  *
  * <p>{@link #none()} is for callers that manage cgroups themselves; {@link #cgroupfs(String)} writes
  * the cgroup filesystem, on cgroup v1 or v2 as the host mounts it. Values are written in the
- * canonical cpulist form of {@link CpuSet#toString()}. A failed call leaves the cpuset values as
- * they were and removes the directories it created.
+ * canonical cpulist form of {@link CpuSet#toString()}; an empty set means "no constraint of its
+ * own" (see {@link #applyCpuset}). A failed call leaves the cpuset values as they were and removes
+ * the directories it created.
  *
  * <pre>{@code
  * SandboxCgroup cgroup = SandboxCgroup.cgroupfs("/kata_overhead/sandbox-1");
@@ -28,11 +29,13 @@ public interface SandboxCgroup {
 
     /**
      * Creates the cgroup if it is absent and sets its {@code cpuset.cpus} and {@code cpuset.mems}.
-     * An empty set leaves that file at the value the cgroup has, which for a new cgroup is the one
-     * inherited from its parent.
+     * An empty set lifts the cgroup's own constraint on that file, so that the cgroup again allows
+     * what its parent allows: on cgroup v1 the parent's value is copied in, on cgroup v2 the file is
+     * emptied, which inherits the parent's effective value. The tasks inside widen with it, as the
+     * kernel recomputes their affinities on every change of {@code cpuset.cpus}.
      *
-     * @param cpus the union of the containers' CPUs
-     * @param mems the union of the containers' memory nodes
+     * @param cpus the union of the containers' CPUs; empty when no container constrains them
+     * @param mems the union of the containers' memory nodes; empty when no container constrains them
      * @throws CgroupException naming the file and the value when a write fails; the values written
      *     before it in this call are restored and the directories it created removed
      * @throws NullPointerException if either set is null

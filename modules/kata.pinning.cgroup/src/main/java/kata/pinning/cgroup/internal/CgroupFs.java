@@ -141,11 +141,11 @@ public abstract sealed class CgroupFs implements SandboxCgroup permits CgroupV1,
         Objects.requireNonNull(cpus, "cpus");
         Objects.requireNonNull(mems, "mems");
         prepareThen(true, existed -> {
-            // Read only when a restore could be needed: both files written to an existing cgroup.
-            CpuSet before = existed && !cpus.isEmpty() && !mems.isEmpty() ? cpus() : null;
-            writeUnlessEmpty(CPUS, cpus);
+            // Read only when a restore could be needed: cpuset.cpus of a cgroup this call did not create.
+            String before = existed ? read(dir.resolve(CPUS)) : null;
+            write(dir.resolve(CPUS), valueOf(CPUS, cpus));
             try {
-                writeUnlessEmpty(MEMS, mems);
+                write(dir.resolve(MEMS), valueOf(MEMS, mems));
             } catch (CgroupException e) {
                 if (before != null) {
                     restore(CPUS, before, e);
@@ -154,6 +154,17 @@ public abstract sealed class CgroupFs implements SandboxCgroup permits CgroupV1,
             }
         });
     }
+
+    /** {@return the text to write to {@code file} for {@code value}: its cpulist, or the unconstrained value} */
+    private String valueOf(String file, CpuSet value) {
+        return value.isEmpty() ? unconstrained(file) : value.toString();
+    }
+
+    /**
+     * {@return the value of {@code file} (a {@code cpuset.*} file of this cgroup) that adds no
+     * constraint to the parent's: what an empty set is written as}
+     */
+    abstract String unconstrained(String file);
 
     @Override
     public final void addProcess(int pid) {
@@ -217,15 +228,9 @@ public abstract sealed class CgroupFs implements SandboxCgroup permits CgroupV1,
         }
     }
 
-    private void writeUnlessEmpty(String file, CpuSet value) {
-        if (!value.isEmpty()) { // empty: keep what the cgroup has (for a new one, the inherited value)
-            write(dir.resolve(file), value.toString());
-        }
-    }
-
-    private void restore(String file, CpuSet value, CgroupException failure) {
+    private void restore(String file, String value, CgroupException failure) {
         try {
-            write(dir.resolve(file), value.toString());
+            write(dir.resolve(file), value);
         } catch (CgroupException e) {
             failure.addSuppressed(e);
         }
@@ -249,10 +254,14 @@ public abstract sealed class CgroupFs implements SandboxCgroup permits CgroupV1,
         return true;
     }
 
-    /** Writes a whole value to a cgroup file that must exist; the kernel checks it on write. */
+    /**
+     * Writes a whole value to a cgroup file that must exist; the kernel checks it on write. The
+     * empty value is written as a lone newline: a write of no bytes never reaches the kernel, which
+     * strips the newline and so sees the empty value.
+     */
     static void write(Path file, String value) {
         try {
-            Files.writeString(file, value, WRITE, TRUNCATE_EXISTING);
+            Files.writeString(file, value.isEmpty() ? "\n" : value, WRITE, TRUNCATE_EXISTING);
         } catch (IOException e) {
             throw new CgroupException(
                     "cannot write \"" + value + "\" to " + file + ": " + reason(e), file, value, e);

@@ -11,7 +11,8 @@ import kata.pinning.cgroup.CgroupException;
  * <p>On v2 a cgroup has {@code cpuset.*} files only when its parent lists {@code cpuset} in
  * {@code cgroup.subtree_control}, so every ancestor from the root down enables it, on each
  * {@code applyCpuset}, which also repairs a cgroup someone else created without it. An empty
- * {@code cpuset.cpus} means "inherit the parent's", so a new cgroup needs no copying.
+ * {@code cpuset.cpus} means "inherit the parent's", so a new cgroup needs no copying, and an empty
+ * set is written as the empty value.
  */
 final class CgroupV2 extends CgroupFs {
 
@@ -31,6 +32,11 @@ final class CgroupV2 extends CgroupFs {
     @Override
     void initialize(Path parent, Path child) {
         // Nothing: an empty cpuset.cpus or cpuset.mems inherits the parent's.
+    }
+
+    @Override
+    String unconstrained(String file) {
+        return ""; // the effective value is then the parent's effective one
     }
 
     /** Enables the cpuset controller for the children of {@code cgroup}, unless it already is. */

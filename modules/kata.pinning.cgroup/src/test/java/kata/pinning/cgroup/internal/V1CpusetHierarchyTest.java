@@ -66,11 +66,28 @@ class V1CpusetHierarchyTest {
     }
 
     @Test
-    void emptySetsKeepTheValuesCopiedFromTheParent() {
+    void emptySetsGiveANewCgroupTheParentsValues() {
         sandbox.applyCpuset(CpuSet.empty(), CpuSet.empty());
 
         assertEquals(rootCpus, sandbox.cpus());
         assertEquals(rootMems, sandbox.mems());
+    }
+
+    @Test
+    void emptySetsWidenACgroupAndTheProcessInsideBackToTheParentsValues() throws IOException {
+        assumeTrue(rootCpus.size() >= 2, "needs two CPUs to tell a narrow cpuset from the parent's");
+        CpuSet narrow = CpuSet.of(rootCpus.last());
+        Process sleep = scratch.startSleep();
+        sandbox.applyCpuset(narrow, rootMems);
+        sandbox.addProcess((int) sleep.pid());
+        assertEquals(narrow.toString(), ScratchCgroups.cpusAllowed(sleep.pid()));
+
+        sandbox.applyCpuset(CpuSet.empty(), CpuSet.empty());
+
+        CpuSet parentCpus = CgroupFs.readCpuSet(scratch.dir().resolve("cpuset.cpus"));
+        assertEquals(parentCpus, sandbox.cpus());
+        assertEquals(CgroupFs.readCpuSet(scratch.dir().resolve("cpuset.mems")), sandbox.mems());
+        assertEquals(parentCpus.toString(), ScratchCgroups.cpusAllowed(sleep.pid()), "the kernel widened the process");
     }
 
     @Test
@@ -130,6 +147,20 @@ class V1CpusetHierarchyTest {
         assertEquals(scratch.dir("sandbox").resolve("cpuset.mems"), e.file());
         assertEquals(noSuchNode.toString(), e.value());
         assertEquals(before, sandbox.cpus());
+        assertEquals(rootMems, sandbox.mems());
+    }
+
+    @Test
+    void aFailedMemsWriteAfterWideningCpusRestoresTheNarrowCpus() {
+        assumeTrue(rootCpus.size() >= 2, "needs two CPUs to tell a narrow cpuset from the parent's");
+        CpuSet narrow = CpuSet.of(rootCpus.first());
+        sandbox.applyCpuset(narrow, rootMems);
+
+        CgroupException e = assertThrows(CgroupException.class,
+                () -> sandbox.applyCpuset(CpuSet.empty(), CpuSet.of(rootMems.last() + 1)));
+
+        assertEquals(scratch.dir("sandbox").resolve("cpuset.mems"), e.file());
+        assertEquals(narrow, sandbox.cpus());
         assertEquals(rootMems, sandbox.mems());
     }
 

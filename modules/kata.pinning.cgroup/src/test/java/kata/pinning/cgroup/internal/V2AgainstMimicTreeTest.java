@@ -71,14 +71,30 @@ class V2AgainstMimicTreeTest {
     }
 
     @Test
-    void emptySetsLeaveTheFilesAsTheyAre() throws IOException {
+    void emptySetsEmptyTheFilesSoTheCgroupInheritsItsParentsValuesAgain() throws IOException {
         Files.writeString(leaf.resolve("cpuset.cpus"), "5\n");
+        Files.writeString(leaf.resolve("cpuset.mems"), "1\n");
 
         sandbox.applyCpuset(CpuSet.empty(), CpuSet.empty());
 
-        assertEquals("5\n", Files.readString(leaf.resolve("cpuset.cpus")));
-        assertEquals("", Files.readString(leaf.resolve("cpuset.mems")));
+        // A lone newline: the kernel strips it, and a write of no bytes would never reach it.
+        assertEquals("\n", Files.readString(leaf.resolve("cpuset.cpus")));
+        assertEquals("\n", Files.readString(leaf.resolve("cpuset.mems")));
+        assertEquals(CpuSet.empty(), sandbox.cpus());
         assertEquals(CpuSet.empty(), sandbox.mems());
+    }
+
+    @Test
+    void aFailedMemsWriteRestoresTheCpusItReplaced() throws IOException {
+        Files.writeString(leaf.resolve("cpuset.cpus"), "5\n");
+        Files.delete(leaf.resolve("cpuset.mems"));
+        Files.createDirectory(leaf.resolve("cpuset.mems")); // a file no write can reach
+
+        CgroupException e = assertThrows(CgroupException.class,
+                () -> sandbox.applyCpuset(CpuSet.empty(), CpuSet.of(0)));
+
+        assertEquals(leaf.resolve("cpuset.mems"), e.file());
+        assertEquals(CpuSet.of(5), sandbox.cpus());
     }
 
     @Test

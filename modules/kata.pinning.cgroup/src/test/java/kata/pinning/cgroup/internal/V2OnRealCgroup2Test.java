@@ -74,6 +74,23 @@ class V2OnRealCgroup2Test {
     }
 
     @Test
+    void emptySetsLetTheCgroupAndTheProcessInsideInheritTheParentsCpusAgain() throws IOException {
+        assumeTrue(cpusetAvailable, "cpuset is not in this cgroup2 mount's cgroup.controllers (bound to v1 here)");
+        CpuSet cpus = CgroupFs.readCpuSet(scratch.mount().resolve("cpuset.cpus.effective"));
+        assumeTrue(cpus.size() >= 2, "needs two CPUs to tell a narrow cpuset from the parent's");
+        Process sleep = scratch.startSleep();
+        sandbox.applyCpuset(CpuSet.of(cpus.last()), CpuSet.empty());
+        sandbox.addProcess((int) sleep.pid());
+
+        sandbox.applyCpuset(CpuSet.empty(), CpuSet.empty());
+
+        assertEquals(CpuSet.empty(), sandbox.cpus());
+        CpuSet inherited = CgroupFs.readCpuSet(scratch.dir().resolve("cpuset.cpus.effective"));
+        assertEquals(inherited, CgroupFs.readCpuSet(scratch.dir("sandbox").resolve("cpuset.cpus.effective")));
+        assertEquals(inherited.toString(), ScratchCgroups.cpusAllowed(sleep.pid()));
+    }
+
+    @Test
     void addProcessJoinsACgroupThatAlreadyExists() throws IOException {
         Files.createDirectories(scratch.dir("sandbox")); // made by someone else, e.g. the container manager
         Process sleep = scratch.startSleep();
