@@ -73,12 +73,7 @@ public class InstantQmpBenchmark {
         server = InstantQmpServer.start(List.of(library, rawSocket), Map.of("query-cpus-fast", capturedReply(vcpus)));
         client = QmpClient.connect(library, Duration.ofSeconds(10));
         raw = RawQmp.connect(rawSocket);
-        int seen = client.queryCpusFast().size();
-        int rawSeen = raw.roundTripText(query).split("\"cpu-index\"", -1).length - 1;
-        if (seen != vcpus || rawSeen != vcpus) {
-            throw new IllegalStateException("expected " + vcpus + " vCPUs, the library saw " + seen
-                    + " and the raw client " + rawSeen);
-        }
+        raw.requireSameVcpus(client, query, vcpus);
     }
 
     @TearDown

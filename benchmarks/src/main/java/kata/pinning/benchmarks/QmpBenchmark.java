@@ -47,14 +47,7 @@ public class QmpBenchmark {
         vm = Vm.start(vcpus);
         client = vm.client();
         raw = RawQmp.connect(vm.rawSocket());
-        // Both clients must see every vCPU, or the benchmark measures a smaller reply than it says.
-        int seen = client.queryCpusFast().size();
-        String rawReply = raw.roundTripText(query);
-        int rawSeen = rawReply.split("\"cpu-index\"", -1).length - 1;
-        if (seen != vcpus || rawSeen != vcpus) {
-            throw new IllegalStateException("expected " + vcpus + " vCPUs, the library saw " + seen
-                    + " and the raw client " + rawSeen);
-        }
+        raw.requireSameVcpus(client, query, vcpus);
     }
 
     @TearDown
