@@ -7,6 +7,7 @@
  */
 module kata.pinning.cli {
     requires kata.pinning; // SandboxResources, and through it the cpuset, affinity, QMP and config modules
+    requires kata.pinning.launcher; // starts the demo's QEMU: KVM with -cpu host, else -cpu qemu64, else TCG
     requires info.picocli; // parses the command line into the command objects
     requires tools.jackson.databind; // --json output, and the embedded VMM's QMP messages
 

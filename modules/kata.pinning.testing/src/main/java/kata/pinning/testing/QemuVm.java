@@ -1,35 +1,31 @@
 package kata.pinning.testing;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
+import kata.pinning.launcher.QemuChoice;
+import kata.pinning.launcher.QemuLauncher;
+import kata.pinning.launcher.RunningQemu;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real, paused QEMU x86_64 VM with a QMP socket, started for one test and stopped by its own pid.
  *
- * <p>{@link #start} runs
+ * <p>{@link #start} runs {@link QemuLauncher}: KVM with {@code -cpu host}, else KVM with
+ * {@code -cpu qemu64}, else TCG with {@code -cpu max} (KVM only when {@code /dev/kvm} opens for
+ * reading and writing; {@code KATA_PINNING_QEMU_ACCEL=kvm|tcg} forces one), each as
  * <pre>{@code
- * qemu-system-x86_64 -machine q35,accel=kvm -cpu host -smp V,maxcpus=M -m 128M -nodefaults
+ * qemu-system-x86_64 -machine q35,accel=A -cpu MODEL -smp V,maxcpus=M -m 128M -nodefaults
  *     -display none -S -qmp unix:<workDir>/qmp.sock,server=on,wait=off [extraArgs...]
  * }</pre>
- * when {@code /dev/kvm} can be opened for reading and writing, else the same with
- * {@code accel=tcg} and {@code -cpu max}. The guest never runs ({@code -S}), so no disk or kernel
- * is needed; QEMU still creates one thread per vCPU. Its output goes to {@code <workDir>/qemu.log}.
+ * and returns once QEMU has answered on its QMP socket, so a test's own QMP client finds a QEMU
+ * that got past its vCPU setup. The guest never runs ({@code -S}), so no disk or kernel is needed;
+ * QEMU still creates one thread per vCPU. Its output goes to {@code <workDir>/qemu.log}.
  *
  * <p>{@link #close()} stops QEMU with SIGTERM, then SIGKILL after a grace period, and waits for it
  * to exit. A JVM shutdown hook does the same for a VM that a test forgot to close, so QEMU is never
@@ -48,61 +44,34 @@ import org.junit.jupiter.api.Assumptions;
 public final class QemuVm implements AutoCloseable {
 
     /** The QEMU binary looked up on {@code PATH}. */
-    public static final String QEMU_BINARY = "qemu-system-x86_64";
+    public static final String QEMU_BINARY = QemuLauncher.BINARY;
 
     /** How to install {@link #QEMU_BINARY} on Debian or Ubuntu, as root. */
     public static final String INSTALL_HINT = "apt-get install -y qemu-system-x86";
 
     /** The name of the QMP socket that {@link #start} creates in its work directory. */
-    public static final String SOCKET_NAME = "qmp.sock";
+    public static final String SOCKET_NAME = QemuLauncher.SOCKET_NAME;
 
     /** The name of the file in the work directory that receives QEMU's stdout and stderr. */
-    public static final String LOG_NAME = "qemu.log";
-
-    private static final Path KVM_DEVICE = Path.of("/dev/kvm");
-    private static final int MAX_SOCKET_PATH_BYTES = 107; // sockaddr_un.sun_path is 108 bytes with the NUL
-    private static final Duration SOCKET_WAIT = Duration.ofSeconds(30);
-    private static final Duration TERM_GRACE = Duration.ofSeconds(5);
-    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
-    private static final int LOG_TAIL_CHARS = 2000;
+    public static final String LOG_NAME = QemuLauncher.LOG_NAME;
 
     /** How QEMU executes guest code. */
     public enum Accelerator {
-        /** Hardware virtualization through {@code /dev/kvm}, with {@code -cpu host}. */
-        KVM("kvm", "host"),
+        /** Hardware virtualization through {@code /dev/kvm}, with {@code -cpu host} or, where that fails, {@code -cpu qemu64}. */
+        KVM,
         /** QEMU's software emulator, with {@code -cpu max}: slower, but still one host thread per vCPU. */
-        TCG("tcg", "max");
-
-        private final String option;
-        private final String cpuModel;
-
-        Accelerator(String option, String cpuModel) {
-            this.option = option;
-            this.cpuModel = cpuModel;
-        }
+        TCG;
 
         /** {@return KVM when {@code /dev/kvm} can be opened for reading and writing, else TCG} */
         public static Accelerator preferred() {
-            try (FileChannel ignored = FileChannel.open(KVM_DEVICE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                return KVM;
-            } catch (IOException | UnsupportedOperationException e) {
-                return TCG;
-            }
+            return QemuLauncher.kvmUsable() ? KVM : TCG;
         }
     }
 
-    private final Process process;
-    private final Path workDir;
-    private final Path qmpSocket;
-    private final Accelerator accelerator;
-    private final Thread shutdownHook;
+    private final RunningQemu qemu;
 
-    private QemuVm(Process process, Path workDir, Path qmpSocket, Accelerator accelerator) {
-        this.process = process;
-        this.workDir = workDir;
-        this.qmpSocket = qmpSocket;
-        this.accelerator = accelerator;
-        this.shutdownHook = new Thread(process::destroyForcibly, "qemu-vm-reaper-" + process.pid());
+    private QemuVm(RunningQemu qemu) {
+        this.qemu = qemu;
     }
 
     /**
@@ -128,140 +97,79 @@ public final class QemuVm implements AutoCloseable {
 
     /** {@return the {@value #QEMU_BINARY} executable found on {@code PATH}, if any} */
     public static Optional<Path> findQemu() {
-        String path = Objects.requireNonNullElse(System.getenv("PATH"), "");
-        return Arrays.stream(path.split(File.pathSeparator))
-                .filter(dir -> !dir.isEmpty())
-                .map(dir -> Path.of(dir, QEMU_BINARY))
-                .filter(Files::isExecutable)
-                .findFirst();
+        return QemuLauncher.findQemu();
     }
 
     /**
-     * Starts a paused VM and returns once its QMP socket exists. Calls {@link #assumeQemu()} first,
-     * so a test without QEMU is skipped (or fails under CI) here.
+     * Starts a paused VM and returns once QEMU answers on its QMP socket. Calls
+     * {@link #assumeQemu()} first, so a test without QEMU is skipped (or fails under CI) here.
      *
      * @param workDir   an existing directory for {@value #SOCKET_NAME} and {@value #LOG_NAME}; it
      *                  must not already contain {@value #SOCKET_NAME}, and the socket's absolute
      *                  path must fit in 107 bytes
      * @param vcpus     the vCPUs present at start, at least 1
      * @param maxVcpus  the vCPU slots, so {@code maxVcpus - vcpus} can be hot-plugged; at least {@code vcpus}
-     * @param extraArgs more QEMU arguments, appended as they are
+     * @param extraArgs more QEMU arguments, appended as they are; a {@code -m} among them replaces the 128M
      * @return the running VM; close it to stop QEMU
      * @throws IllegalArgumentException if an argument is out of range or the work directory is unusable
-     * @throws IOException if QEMU cannot be started, exits early, or creates no socket within 30 seconds;
-     *                     the message ends with the tail of QEMU's log
+     * @throws IOException if no choice gives a running QEMU; the message quotes QEMU for each attempt
      */
     public static QemuVm start(Path workDir, int vcpus, int maxVcpus, String... extraArgs) throws IOException {
         Objects.requireNonNull(workDir, "workDir");
-        List<String> extra = List.of(extraArgs); // also rejects null elements
-        if (vcpus < 1 || maxVcpus < vcpus) {
-            throw new IllegalArgumentException("need 1 <= vcpus <= maxVcpus, got vcpus=" + vcpus + ", maxVcpus=" + maxVcpus);
-        }
-        Path dir = workDir.toAbsolutePath();
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("work directory does not exist: " + dir);
-        }
-        Path socket = dir.resolve(SOCKET_NAME);
-        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
-            throw new IllegalArgumentException("QMP socket path is longer than " + MAX_SOCKET_PATH_BYTES + " bytes: " + socket);
-        }
-        if (Files.exists(socket)) {
-            throw new IllegalArgumentException("work directory already has a QMP socket, use a fresh one: " + socket);
-        }
+        return start(QemuLauncher.builder(workDir).vcpus(vcpus, maxVcpus).extraArgs(List.of(extraArgs)).build());
+    }
+
+    /**
+     * Starts a paused VM as a launcher describes it, for a memory size, a search path or a KVM
+     * device of the test's own. Calls {@link #assumeQemu()} first.
+     *
+     * @param launcher the VM to start
+     * @return the running VM; close it to stop QEMU
+     * @throws IOException if no choice gives a running QEMU; the message quotes QEMU for each attempt
+     */
+    public static QemuVm start(QemuLauncher launcher) throws IOException {
         assumeQemu();
-        Path qemu = findQemu().orElseThrow();
-
-        Accelerator accel = Accelerator.preferred();
-        List<String> command = new ArrayList<>(List.of(
-                qemu.toString(),
-                "-machine", "q35,accel=" + accel.option,
-                "-cpu", accel.cpuModel,
-                "-smp", vcpus + ",maxcpus=" + maxVcpus,
-                "-m", "128M",
-                "-nodefaults",
-                "-display", "none",
-                "-S",
-                // QEMU's option syntax escapes a comma by doubling it.
-                "-qmp", "unix:" + socket.toString().replace(",", ",,") + ",server=on,wait=off"));
-        command.addAll(extra);
-
-        Process process = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(LOG_NAME).toFile())
-                .start();
-        QemuVm vm = new QemuVm(process, dir, socket, accel);
-        Runtime.getRuntime().addShutdownHook(vm.shutdownHook);
-        try {
-            process.getOutputStream().close(); // QEMU gets no stdin
-            vm.awaitSocket();
-            return vm;
-        } catch (IOException | RuntimeException e) {
-            try {
-                vm.close();
-            } catch (RuntimeException stopFailure) {
-                e.addSuppressed(stopFailure);
-            }
-            throw e;
-        }
-    }
-
-    private void awaitSocket() throws IOException {
-        long deadline = System.nanoTime() + SOCKET_WAIT.toNanos();
-        while (!Files.exists(qmpSocket)) {
-            if (!process.isAlive()) {
-                throw new IOException("QEMU exited with status " + process.exitValue()
-                        + " before creating " + qmpSocket + logTail());
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IOException("QEMU pid " + pid() + " created no QMP socket within " + SOCKET_WAIT + logTail());
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for " + qmpSocket, e);
-            }
-        }
-    }
-
-    private String logTail() {
-        try {
-            String log = Files.readString(logFile(), StandardCharsets.UTF_8).strip();
-            return log.isEmpty() ? "" : "; QEMU log: " + log.substring(Math.max(0, log.length() - LOG_TAIL_CHARS));
-        } catch (IOException | UncheckedIOException e) {
-            return "; QEMU log unreadable: " + e;
-        }
+        return new QemuVm(launcher.start());
     }
 
     /** {@return the pid of the QEMU process; its vCPU threads are tasks under {@code /proc/<pid>/task}} */
     public long pid() {
-        return process.pid();
+        return qemu.pid();
     }
 
     /** {@return the absolute path of the QMP socket, {@code <workDir>/qmp.sock}} */
     public Path qmpSocket() {
-        return qmpSocket;
+        return qemu.qmpSocket();
     }
 
     /** {@return the accelerator this VM was started with} */
     public Accelerator accelerator() {
-        return accelerator;
+        return Accelerator.valueOf(qemu.choice().accelerator().name());
+    }
+
+    /** {@return the accelerator and CPU model this VM was started with} */
+    public QemuChoice choice() {
+        return qemu.choice();
+    }
+
+    /** {@return one line per choice the launcher fell back from, quoting QEMU; empty when the first worked} */
+    public List<String> fallbackLines() {
+        return qemu.fallbackLines();
     }
 
     /** {@return the absolute work directory} */
     public Path workDir() {
-        return workDir;
+        return qemu.workDir();
     }
 
     /** {@return the file that receives QEMU's stdout and stderr} */
     public Path logFile() {
-        return workDir.resolve(LOG_NAME);
+        return qemu.logFile();
     }
 
     /** {@return whether the QEMU process is still running} */
     public boolean isAlive() {
-        return process.isAlive();
+        return qemu.isAlive();
     }
 
     /**
@@ -272,9 +180,7 @@ public final class QemuVm implements AutoCloseable {
      * @throws InterruptedException if the calling thread is interrupted while waiting
      */
     public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)
-                ? OptionalInt.of(process.exitValue())
-                : OptionalInt.empty();
+        return qemu.awaitExit(timeout);
     }
 
     /**
@@ -285,45 +191,11 @@ public final class QemuVm implements AutoCloseable {
      */
     @Override
     public void close() {
-        boolean interrupted = false;
-        try {
-            if (process.isAlive()) {
-                process.destroy();
-                try {
-                    if (!process.waitFor(TERM_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                        process.destroyForcibly();
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    process.destroyForcibly();
-                }
-                // Wait even when interrupted: returning while QEMU runs is what this method must not do.
-                long deadline = System.nanoTime() + KILL_WAIT.toNanos();
-                while (process.isAlive() && System.nanoTime() - deadline < 0) {
-                    try {
-                        process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                if (process.isAlive()) {
-                    throw new IllegalStateException("QEMU pid " + pid() + " is still running " + KILL_WAIT + " after SIGKILL");
-                }
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // The JVM is exiting and runs the hook anyway; QEMU is already gone.
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        qemu.close();
     }
 
     @Override
     public String toString() {
-        return "QemuVm[pid=" + pid() + ", accelerator=" + accelerator + ", qmpSocket=" + qmpSocket + "]";
+        return "QemuVm[pid=" + pid() + ", " + choice() + ", qmpSocket=" + qmpSocket() + "]";
     }
 }

@@ -1,6 +1,7 @@
 package kata.pinning.cli.demo;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** A VMM the demo started and stops: a real QEMU ({@link QemuProcess}) or the {@link EmbeddedVmm}. */
 public sealed interface DemoVmm extends AutoCloseable permits QemuProcess, EmbeddedVmm {
@@ -16,6 +17,9 @@ public sealed interface DemoVmm extends AutoCloseable permits QemuProcess, Embed
 
     /** {@return what this VMM is, for the demo's header} */
     String description();
+
+    /** {@return lines for under the header, such as each choice QEMU's launcher fell back from} */
+    List<String> notes();
 
     /** Stops the VMM and removes what it created. */
     @Override

@@ -121,6 +121,11 @@ public final class EmbeddedVmm implements DemoVmm {
         return "the embedded VMM (QMP server and parked vCPU threads in this JVM, pid " + pid() + ")";
     }
 
+    @Override
+    public List<String> notes() {
+        return List.of();
+    }
+
     /** {@return the vCPU slots, plugged or free} */
     int maxVcpus() {
         return maxVcpus;
