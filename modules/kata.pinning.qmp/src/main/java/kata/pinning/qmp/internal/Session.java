@@ -39,6 +39,7 @@ public final class Session implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("kata.pinning.qmp");
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+    private static final long MAX_PARK_NANOS = Duration.ofMillis(20).toNanos();
     private static final Exception CLOSED = new ClosedChannelException(); // a slot's failure: the session closed
 
     private final String peer;
@@ -143,7 +144,9 @@ public final class Session implements AutoCloseable {
                 if (eventReaderReads) {
                     wire.wakeUp(); // the event reader gives way to callers
                 }
-                LockSupport.parkNanos(this, deadline - System.nanoTime());
+                // Woken by its reply or by the reader leaving; the bound only caps what a missed
+                // wake-up could cost, since a waiter then finds the reading free by itself.
+                LockSupport.parkNanos(this, Math.min(deadline - System.nanoTime(), MAX_PARK_NANOS));
             }
         }
         try {
