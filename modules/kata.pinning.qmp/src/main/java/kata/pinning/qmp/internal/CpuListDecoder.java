@@ -18,24 +18,61 @@ import tools.jackson.core.JsonToken;
 public final class CpuListDecoder implements ReplyDecoder<List<CpuInfoFast>> {
 
     /** {@code query-cpus-fast} (QEMU 2.12 and later). */
-    public static final CpuListDecoder FAST = new CpuListDecoder("cpu-index", "thread-id", "qom-path", "target");
+    public static final CpuListDecoder FAST = new CpuListDecoder(false);
 
     /**
      * {@code query-cpus} (QEMU before 6.0, StratoVirt): {@code CPU}, {@code thread_id},
      * {@code qom_path}, and {@code arch} (such as {@code x86}) as the target.
      */
-    public static final CpuListDecoder LEGACY = new CpuListDecoder("CPU", "thread_id", "qom_path", "arch");
+    public static final CpuListDecoder LEGACY = new CpuListDecoder(true);
 
-    private final String indexKey;
-    private final String threadKey;
-    private final String qomPathKey;
-    private final String targetKey;
+    private static final int OTHER = 0;
+    private static final int INDEX = 1;
+    private static final int THREAD = 2;
+    private static final int QOM_PATH = 3;
+    private static final int TARGET = 4;
+    private static final int PROPS = 5;
 
-    private CpuListDecoder(String indexKey, String threadKey, String qomPathKey, String targetKey) {
-        this.indexKey = indexKey;
-        this.threadKey = threadKey;
-        this.qomPathKey = qomPathKey;
-        this.targetKey = targetKey;
+    private final boolean legacy;
+
+    private CpuListDecoder(boolean legacy) {
+        this.legacy = legacy;
+    }
+
+    /**
+     * What a key of a vCPU object holds. A switch hashes the name once, where a chain of
+     * {@code equals} compares it with every key: property names are canonical but not interned.
+     * The two commands keep apart: QEMU before 6.0 also sends a deprecated {@code arch} in
+     * {@code query-cpus-fast}, which is not its {@code target}.
+     */
+    private int role(String name) {
+        if (legacy) {
+            return switch (name) {
+                case "CPU" -> INDEX;
+                case "thread_id" -> THREAD;
+                case "qom_path" -> QOM_PATH;
+                case "arch" -> TARGET;
+                case "props" -> PROPS;
+                default -> OTHER;
+            };
+        }
+        return switch (name) {
+            case "cpu-index" -> INDEX;
+            case "thread-id" -> THREAD;
+            case "qom-path" -> QOM_PATH;
+            case "target" -> TARGET;
+            case "props" -> PROPS;
+            default -> OTHER;
+        };
+    }
+
+    private String key(int role) {
+        return switch (role) {
+            case INDEX -> legacy ? "CPU" : "cpu-index";
+            case THREAD -> legacy ? "thread_id" : "thread-id";
+            case QOM_PATH -> legacy ? "qom_path" : "qom-path";
+            default -> legacy ? "arch" : "target";
+        };
     }
 
     @Override
@@ -62,24 +99,25 @@ public final class CpuListDecoder implements ReplyDecoder<List<CpuInfoFast>> {
         CpuProps props = CpuProps.NONE;
         for (String name = parser.nextName(); name != null; name = parser.nextName()) {
             JsonToken value = parser.nextToken();
-            if (name.equals(indexKey)) {
-                index = nonNegativeInt(parser, name);
-            } else if (name.equals(threadKey)) {
-                thread = nonNegativeInt(parser, name);
-            } else if (name.equals(qomPathKey)) {
-                qomPath = string(parser, name);
-            } else if (name.equals(targetKey)) {
-                target = string(parser, name);
-            } else if (name.equals("props") && value == JsonToken.START_OBJECT) {
-                props = props(parser);
-            } else {
-                parser.skipChildren();
+            switch (role(name)) {
+                case INDEX -> index = nonNegativeInt(parser, name);
+                case THREAD -> thread = nonNegativeInt(parser, name);
+                case QOM_PATH -> qomPath = string(parser, name);
+                case TARGET -> target = string(parser, name);
+                case PROPS -> {
+                    if (value == JsonToken.START_OBJECT) {
+                        props = props(parser);
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                default -> parser.skipChildren();
             }
         }
-        require(index >= 0, indexKey);
-        require(thread >= 0, threadKey);
-        require(qomPath != null, qomPathKey);
-        require(target != null, targetKey);
+        require(index >= 0, key(INDEX));
+        require(thread >= 0, key(THREAD));
+        require(qomPath != null, key(QOM_PATH));
+        require(target != null, key(TARGET));
         return new CpuInfoFast(index, thread, qomPath, target, props);
     }
 
