@@ -1,5 +1,6 @@
 /**
- * Pins a QEMU sandbox's vCPU threads to the CPUs of its containers, as Kata Containers'
+ * Pins a sandbox's vCPU threads (QEMU, Cloud Hypervisor, Firecracker, Dragonball, OpenVMM or a
+ * {@link kata.pinning.Vmm} of your own) to the CPUs of its containers, as Kata Containers'
  * {@code enable_vcpus_pinning} does: {@link kata.pinning.SandboxResources}. A consumer needs only
  * {@code requires kata.pinning}; the modules below come along.
  *

@@ -51,6 +51,7 @@ final class Report {
         cpuset();
         qmp("QmpBenchmark.", "QMP query-cpus-fast, QEMU", null);
         qmp("InstantQmpBenchmark.", "QMP query-cpus-fast, instant-reply peer", 1.15);
+        threadNames();
         pinning();
         idle();
 
@@ -197,6 +198,31 @@ final class Report {
                             ratio(taskset, check) >= 100, ratioText(taskset, check) + " faster");
                 }
             }
+        }
+    }
+
+    private void threadNames() {
+        boolean met = true;
+        List<String> ratios = new ArrayList<>();
+        for (int n : vcpuCounts("ThreadNamesBenchmark.")) {
+            Stats bare = stats.get("ThreadNamesBenchmark.bareCommReads@" + n);
+            Stats byName = stats.get("ThreadNamesBenchmark.byName@" + n);
+            Stats overQmp = stats.get("ThreadNamesBenchmark.overQmp@" + n);
+            if (bare == null) {
+                continue;
+            }
+            row("vCPU threads: bare comm reads (floor)", n, bare, bare);
+            if (byName != null) {
+                row("vCPU threads: kata-pinning by name", n, byName, bare);
+                met &= ratio(byName, bare) <= 1.5;
+                ratios.add(ratioText(byName, bare) + " at " + n);
+            }
+            if (overQmp != null) {
+                row("vCPU threads: kata-pinning over QMP", n, overQmp, bare);
+            }
+        }
+        if (!ratios.isEmpty()) {
+            target("vCPU threads by name at most 1.5x the bare comm reads at every N", met, String.join(", ", ratios));
         }
     }
 

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import kata.pinning.qmp.QmpClient;
 import kata.pinning.testing.QemuVm;
@@ -29,10 +31,18 @@ final class Vm implements AutoCloseable {
         this.client = client;
     }
 
-    static Vm start(int vcpus) throws IOException {
+    /**
+     * Starts the VM.
+     *
+     * @param vcpus its vCPUs
+     * @param extraArgs more QEMU arguments, such as {@code -name vm,debug-threads=on}
+     */
+    static Vm start(int vcpus, String... extraArgs) throws IOException {
         Path dir = Files.createTempDirectory("kata-pinning-bench");
         String raw = dir.resolve(RAW_SOCKET).toString().replace(",", ",,");
-        QemuVm qemu = QemuVm.start(dir, vcpus, vcpus, "-qmp", "unix:" + raw + ",server=on,wait=off");
+        List<String> args = new ArrayList<>(List.of("-qmp", "unix:" + raw + ",server=on,wait=off"));
+        args.addAll(List.of(extraArgs));
+        QemuVm qemu = QemuVm.start(dir, vcpus, vcpus, args.toArray(String[]::new));
         try {
             return new Vm(dir, qemu, QmpClient.connect(qemu.qmpSocket(), Duration.ofSeconds(30)));
         } catch (IOException | RuntimeException e) {

@@ -96,6 +96,19 @@ public final class SandboxResources {
     }
 
     /**
+     * {@return the outcome of the last pinning check, as {@link #status()} reports it, without
+     * asking the VMM} A caller can so persist the result of a step before it queries the status.
+     */
+    public SandboxStatus.Outcome lastOutcome() {
+        return lockedGet(state::lastOutcome);
+    }
+
+    /** {@return the reason of the last pinning check, as {@link #status()} reports it, without asking the VMM} */
+    public String lastReason() {
+        return lockedGet(state::lastReason);
+    }
+
+    /**
      * Returns the state a restarted runtime needs to take this sandbox over with
      * {@link Builder#restore(String)}: the enable flag, each container's cpuset and the pin state,
      * as JSON.

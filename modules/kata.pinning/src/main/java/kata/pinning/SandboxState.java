@@ -148,6 +148,14 @@ final class SandboxState {
         return new SandboxStatus(pinningEnabled, vmStarted, pinState, lastOutcome, lastReason, containers, union(), vcpus);
     }
 
+    Outcome lastOutcome() {
+        return lastOutcome;
+    }
+
+    String lastReason() {
+        return lastReason;
+    }
+
     PersistedState persisted() {
         return new PersistedState(pinningEnabled, vmStarted, vmmAffinity, pinState, containers);
     }

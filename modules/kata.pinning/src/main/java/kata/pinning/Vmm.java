@@ -3,7 +3,9 @@ package kata.pinning;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import kata.pinning.internal.ProcTasks;
 import kata.pinning.internal.QemuVmm;
+import kata.pinning.internal.ThreadNameVmm;
 import kata.pinning.qmp.QmpClient;
 
 /**
@@ -17,6 +19,7 @@ import kata.pinning.qmp.QmpClient;
  *
  * <pre>{@code
  * Vmm qemu = Vmm.qemu(qmpClient, qemuPid);              // query-cpus-fast over QMP
+ * Vmm clh = Vmm.threadNames(VmmKind.CLOUD_HYPERVISOR, clhPid, Path.of("/proc")); // threads vcpu<N>
  * SandboxResources sandbox = SandboxResources.builder().vmm(qemu).build();
  * }</pre>
  *
@@ -78,5 +81,27 @@ public interface Vmm {
      */
     static Vmm qemu(QmpClient qmp, int pid, Path procRoot) {
         return new QemuVmm(qmp, pid, procRoot);
+    }
+
+    /**
+     * Returns a VMM whose vCPU threads are found by their names, {@code comm} under
+     * {@code <procRoot>/<pid>/task}, as {@link VmmKind} lists them: for QEMU started with
+     * {@code -name <name>,debug-threads=on}, Cloud Hypervisor, Firecracker, Dragonball and OpenVMM.
+     * It needs no connection to the VMM, so it works while the runtime holds the QMP socket.
+     *
+     * <p>A name must match the kind's whole pattern ({@code vcpu_x} and {@code vcpu12abc} are not
+     * vCPUs); only tasks of {@code pid} are looked at; a thread that exits during the scan is left
+     * out; two threads claiming one index make {@link #vcpus()} throw an {@link IOException} naming
+     * both. {@link #kind()} is the kind's {@linkplain VmmKind#cliName() CLI name} and
+     * {@link #source()} is {@code thread-names}. The guest NUMA node is never known.
+     *
+     * @param kind which VMM, and so which names
+     * @param pid the VMM's process id; for Dragonball, the runtime-rs shim's
+     * @param procRoot where procfs is mounted, {@code /proc} on the host
+     * @return the VMM
+     * @throws IllegalArgumentException if {@code pid <= 0}
+     */
+    static Vmm threadNames(VmmKind kind, int pid, Path procRoot) {
+        return new ThreadNameVmm(kind, pid, new ProcTasks(procRoot));
     }
 }

@@ -1,6 +1,6 @@
 /**
- * vCPU pinning for a QEMU sandbox: {@link kata.pinning.SandboxResources} and the types it takes
- * and returns.
+ * vCPU pinning for a VM sandbox: {@link kata.pinning.SandboxResources}, the {@link kata.pinning.Vmm}
+ * port with its built-in VMMs, and the types they take and return.
  *
  * @since 0.1
  */

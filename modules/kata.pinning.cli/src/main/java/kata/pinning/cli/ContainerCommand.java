@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "container",
         description = {
             "Add, update or delete a container, then run the pinning check.",
-            "Needs --qmp, --pid and --state. Prints the decision; --json prints the status document (see 'status')."},
+            "Needs --pid and --state (and --vmm, or --qmp for QEMU over QMP). Prints the decision; --json prints the status document (see 'status')."},
         subcommands = {ContainerCommand.Add.class, ContainerCommand.Update.class, ContainerCommand.Delete.class})
 final class ContainerCommand implements Runnable {
 

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import kata.pinning.VmmKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = false,
         sortOptions = false,
         description = {
-            "Inspect and drive vCPU pinning of a QEMU sandbox.",
+            "Inspect and drive vCPU pinning of a VM sandbox: QEMU, Cloud Hypervisor, Firecracker, Dragonball or OpenVMM.",
             "Each vCPU thread is pinned to one host CPU while the sandbox has as many vCPUs as its "
                     + "containers' cpusets have CPUs; otherwise every vCPU thread may run on the whole union "
                     + "(Kata Containers' enable_vcpus_pinning)."},
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
             CpusetCommand.class,
             ConfigCommand.class,
             InspectCommand.class,
+            DiscoverCommand.class,
             VmStartedCommand.class,
             ContainerCommand.class,
             StatusCommand.class,
@@ -54,13 +56,25 @@ public final class KataPinning implements Runnable {
     @Spec
     private CommandSpec spec;
 
+    @Option(names = "--vmm", paramLabel = "KIND", order = 0, defaultValue = "qemu", converter = VmmKindOption.class,
+            description = "the VMM: qemu|cloud-hypervisor|firecracker|dragonball|openvmm (default: ${DEFAULT-VALUE}); "
+                    + "all but QEMU over --qmp are found by their vCPU threads' names (docs/vmms.md)")
+    private VmmKind vmm;
+
     @Option(names = "--qmp", paramLabel = "PATH", order = 1,
-            description = "QMP UNIX socket of the VMM (for Kata: the sandbox's qmp.sock)")
+            description = "QMP UNIX socket of QEMU (for Kata: the sandbox's qmp.sock); without it, QEMU's vCPU "
+                    + "threads are found by name, which needs QEMU started with -name <name>,debug-threads=on")
     private Path qmp;
 
     @Option(names = "--pid", paramLabel = "PID", order = 2,
-            description = "VMM process id; vCPU thread ids reported over QMP must be tasks of this process")
+            description = "VMM process id (for Dragonball: the runtime-rs shim's); every vCPU thread must be a task "
+                    + "of this process")
     private Integer pid;
+
+    @Option(names = "--proc", paramLabel = "DIR", order = 2, defaultValue = "/proc",
+            description = "where the host's procfs is mounted, for example /host/proc in a container "
+                    + "(default: ${DEFAULT-VALUE})")
+    private Path proc;
 
     @Option(names = "--config", paramLabel = "FILE", order = 3,
             description = "Kata configuration TOML (default: Kata's search order, with config.d/ drop-ins)")
@@ -79,6 +93,11 @@ public final class KataPinning implements Runnable {
 
     @Option(names = "--verbose", order = 7, description = "stack traces and debug logging")
     private boolean verbose;
+
+    @Option(names = "--lock-timeout", paramLabel = "SECONDS", order = 8, defaultValue = "30",
+            description = "how long vm-started and container wait while another command holds the lock of the "
+                    + "--state file (default: ${DEFAULT-VALUE})")
+    private int lockTimeout;
 
     private KataPinning() {
     }
@@ -142,7 +161,7 @@ public final class KataPinning implements Runnable {
 
     /** {@return the global options, read-only} */
     GlobalOptions options() {
-        return new GlobalOptions(qmp, pid, config, Map.copyOf(annotations), state, json, verbose);
+        return new GlobalOptions(vmm, qmp, pid, proc, config, Map.copyOf(annotations), state, json, verbose, lockTimeout);
     }
 
     /** {@return where the command prints its result, as text or JSON per {@code --json}} */

@@ -17,9 +17,13 @@ import kata.pinning.qmp.QmpException;
 import picocli.CommandLine;
 
 /**
- * A sandbox on a live VMM for one invocation: reads the input first (configuration, state file),
- * then connects over QMP, restores the sandbox from {@code --state}, applies one operation, and
- * rewrites the state file only if the operation succeeded.
+ * A sandbox on a live VMM for one invocation: reads the configuration, then, for a lifecycle
+ * command, takes the {@link StateLock} of {@code --state}, reads the state file, opens the VMM
+ * ({@link VmmConnection}: over QMP, or by its vCPU threads' names), restores the sandbox, applies
+ * one operation, and rewrites the state file only if the operation succeeded. The lock is held
+ * until {@link #close()}, after the QMP connection is closed, so the commands of one state file
+ * run one after the other and each reads what the one before wrote. The state file records the
+ * VMM kind; a later invocation with another {@code --vmm} is refused.
  *
  * <p>The command drives pinning only: the sandbox cgroup stays the runtime's
  * ({@link SandboxCgroup#none()}). The configuration and annotations decide the enable flag when the
@@ -30,49 +34,60 @@ final class LiveSandbox implements AutoCloseable {
     /** How long to wait for the VMM's QMP greeting. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private final QmpClient qmp;
+    private final VmmConnection vmm;
     private final SandboxResources sandbox;
     private final Path stateFile;
     private final Optional<StateFile.Saved> saved;
+    /** Held by a command that rewrites the state file; null for {@code status}. */
+    private final StateLock lock;
 
-    private LiveSandbox(QmpClient qmp, SandboxResources sandbox, Path stateFile, Optional<StateFile.Saved> saved) {
-        this.qmp = qmp;
+    private LiveSandbox(VmmConnection vmm, SandboxResources sandbox, Path stateFile, Optional<StateFile.Saved> saved,
+            StateLock lock) {
+        this.vmm = vmm;
         this.sandbox = sandbox;
         this.stateFile = stateFile;
         this.saved = saved;
+        this.lock = lock;
     }
 
     /**
-     * Opens the sandbox that {@code --qmp}, {@code --pid} and {@code --state} name.
+     * Opens the sandbox that {@code --vmm}, {@code --qmp}, {@code --pid} and {@code --state} name.
      *
      * @param options the global options
      * @param command the command, for usage errors
-     * @param forUpdate whether the state file will be rewritten, so its directory must be writable
-     * @return the sandbox, connected; close it to disconnect
+     * @param forUpdate whether the state file will be rewritten: its directory must be writable, and
+     *     the command takes the state file's lock; {@code status} reads a file that is only ever
+     *     replaced whole, so it needs no lock
+     * @return the sandbox, connected; close it to disconnect and release the lock
      * @throws CommandLine.ParameterException if an option the command needs is missing
-     * @throws BadInputException if the state file cannot be used
+     * @throws BadInputException if the state file cannot be used, or is of another kind of VMM
      * @throws kata.pinning.config.ConfigException if the configuration or an annotation is bad
-     * @throws QmpException if the VMM cannot be reached
+     * @throws IOException if the VMM cannot be reached or has no vCPU threads by name, or the lock
+     *     cannot be taken, or another command holds it past {@code --lock-timeout}
      */
-    static LiveSandbox open(GlobalOptions options, CommandLine command, boolean forUpdate) throws QmpException {
-        Path socket = options.requireQmp(command);
-        int pid = options.requirePid(command);
+    static LiveSandbox open(GlobalOptions options, CommandLine command, boolean forUpdate) throws IOException {
+        options.requirePid(command);
         Path state = options.requireState(command);
+        Duration lockTimeout = options.requireLockTimeout(command);
         if (forUpdate) {
             StateFile.checkWritable(state);
         }
-        Optional<StateFile.Saved> saved = StateFile.read(state);
         PodConfig pod = podConfig(options);
-        QmpClient qmp = connect(socket);
+        StateLock lock = forUpdate ? StateLock.acquire(state, lockTimeout) : null;
+        VmmConnection vmm = null;
         try {
+            Optional<StateFile.Saved> saved = StateFile.read(state); // under the lock: no other command writes now
+            saved.ifPresent(s -> StateFile.checkVmm(state, s, options.vmm()));
+            vmm = VmmConnection.open(options, command);
             SandboxResources.Builder builder = SandboxResources.builder()
                     .config(pod)
                     .cgroup(SandboxCgroup.none())
-                    .qemu(qmp, pid);
+                    .vmm(vmm.vmm())
+                    .procRoot(options.proc());
             SandboxResources sandbox = saved.isPresent() ? restore(builder, saved.get(), state) : builder.build();
-            return new LiveSandbox(qmp, sandbox, state, saved);
-        } catch (RuntimeException e) {
-            qmp.close();
+            return new LiveSandbox(vmm, sandbox, state, saved, lock);
+        } catch (IOException | RuntimeException e) {
+            closeAll(vmm, lock, e);
             throw e;
         }
     }
@@ -119,7 +134,8 @@ final class LiveSandbox implements AutoCloseable {
      * @param operation what to do, such as {@link SandboxResources#vmStarted()}
      * @return the status after it
      * @throws BadInputException if the operation refused its input, such as an unknown container
-     * @throws PinningException if the operation failed; the state file is unchanged
+     * @throws PinningException if the operation failed, and the state file is unchanged; or if the
+     *     status query after it failed, once the state file holds the operation's result
      * @throws IOException if the state file cannot be written
      */
     StatusView apply(Consumer<SandboxResources> operation) throws IOException {
@@ -128,9 +144,10 @@ final class LiveSandbox implements AutoCloseable {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new BadInputException(Failures.describe(e), e);
         }
-        StatusView view = StatusView.of(sandbox.status());
-        StateFile.write(stateFile, new StateFile.Saved(sandbox.persist(), view.decision(), view.reason()));
-        return view;
+        // Persist before the status query: should that query fail, the file still matches the kernel.
+        StateFile.write(stateFile, new StateFile.Saved(sandbox.persist(),
+                StatusView.decisionOf(sandbox.lastOutcome()), sandbox.lastReason(), vmm.vmm().kind()));
+        return StatusView.of(sandbox.status());
     }
 
     /**
@@ -141,8 +158,7 @@ final class LiveSandbox implements AutoCloseable {
      * @param command the lifecycle command, for usage errors
      * @param operation what to do to the sandbox
      * @return {@link KataPinning#OK}; failures are exceptions, which {@link Failures} reports
-     * @throws QmpException if the VMM cannot be reached
-     * @throws IOException if the state file cannot be written
+     * @throws IOException if the VMM cannot be reached, or the state file cannot be locked or written
      */
     static int run(KataPinning root, CommandLine command, Consumer<SandboxResources> operation) throws IOException {
         try (LiveSandbox sandbox = open(root.options(), command, true)) {
@@ -164,8 +180,26 @@ final class LiveSandbox implements AutoCloseable {
         return StatusView.of(status);
     }
 
+    /** Disconnects, then releases the lock: the next command finds the QMP socket free. */
     @Override
-    public void close() {
-        qmp.close();
+    public void close() throws IOException {
+        closeAll(vmm, lock, null);
+    }
+
+    /** Closes the VMM, then the lock, either of them possibly null, adding failures to {@code failure}. */
+    private static void closeAll(VmmConnection vmm, StateLock lock, Exception failure) throws IOException {
+        if (vmm != null) {
+            vmm.close();
+        }
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
+        }
     }
 }

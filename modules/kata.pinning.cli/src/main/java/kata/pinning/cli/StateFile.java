@@ -1,12 +1,17 @@
 package kata.pinning.cli;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import kata.pinning.VmmKind;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -15,9 +20,11 @@ import tools.jackson.databind.node.ObjectNode;
  * The {@code --state} file: the sandbox's persisted state ({@link kata.pinning.SandboxResources#persist()})
  * plus the last decision, which a restore does not carry, so that {@code status} can show it later.
  * <pre>{@code
- * {"sandbox": {...what persist() wrote...}, "decision": "pinned", "reason": "..."}
+ * {"sandbox": {...what persist() wrote...}, "decision": "pinned", "reason": "...", "vmm": "qemu"}
  * }</pre>
- * It is replaced atomically, and only after an operation succeeded.
+ * It is replaced atomically and durably ({@link #write}), and only after an operation succeeded, by a
+ * command that holds its {@link StateLock}. A file without {@code vmm}, written before there were
+ * other VMMs than QEMU, is of a QEMU sandbox.
  */
 final class StateFile {
 
@@ -30,8 +37,24 @@ final class StateFile {
      * @param sandboxJson the JSON for {@link kata.pinning.SandboxResources.Builder#restore(String)}
      * @param decision the last decision, as {@link StatusView#decisionOf}
      * @param reason its reason
+     * @param vmm the VMM kind, as {@link kata.pinning.VmmKind#cliName()}
      */
-    record Saved(String sandboxJson, String decision, String reason) {
+    record Saved(String sandboxJson, String decision, String reason, String vmm) {
+    }
+
+    /**
+     * Checks that the file is of a sandbox on this kind of VMM.
+     *
+     * @param file the state file, for the message
+     * @param saved what it holds
+     * @param vmm the kind that {@code --vmm} names
+     * @throws BadInputException if the file records another kind
+     */
+    static void checkVmm(Path file, Saved saved, VmmKind vmm) {
+        if (!saved.vmm().equals(vmm.cliName())) {
+            throw new BadInputException("the state file " + file + " is of a " + saved.vmm() + " sandbox, not "
+                    + vmm.cliName() + ": give --vmm " + saved.vmm() + ", or a new --state file", null);
+        }
     }
 
     /**
@@ -57,10 +80,25 @@ final class StateFile {
                 throw new BadInputException("the state file " + file
                         + " is not a kata-pinning state (an object with sandbox, decision and reason)", null);
             }
+            JsonNode vmm = root.path("vmm");
+            if (!vmm.isMissingNode() && !(vmm.isString() && isKind(vmm.stringValue()))) {
+                throw new BadInputException("the state file " + file + " has an unknown vmm " + vmm
+                        + ": expected one of " + VmmKind.names(), null);
+            }
             return Optional.of(new Saved(Output.JSON.writeValueAsString(sandbox),
-                    root.path("decision").stringValue(), root.path("reason").stringValue()));
+                    root.path("decision").stringValue(), root.path("reason").stringValue(),
+                    vmm.isMissingNode() ? VmmKind.QEMU.cliName() : vmm.stringValue()));
         } catch (JacksonException e) {
             throw new BadInputException("the state file " + file + " is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static boolean isKind(String name) {
+        try {
+            VmmKind.of(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
@@ -79,28 +117,54 @@ final class StateFile {
     }
 
     /**
-     * Replaces the file's content atomically: a reader sees the old state or the new, never part.
+     * Replaces the file's content so that a reader, a crash or a power loss leaves the old state or
+     * the new, never part of one or an empty file: the new content goes to {@code <state>.tmp}
+     * beside it, which is forced to disk, renamed over the file, and then the directory is forced too,
+     * so that the rename itself is on disk.
+     *
+     * <p>The caller holds the {@link StateLock}, so no other command uses the temporary file meanwhile;
+     * one left behind by a command killed while writing is overwritten by the next.
      *
      * @param file the state file
      * @param saved the new content
-     * @throws IOException if it cannot be written
+     * @throws IOException if it cannot be written, or the file system cannot rename atomically
      */
     static void write(Path file, Saved saved) throws IOException {
         ObjectNode root = Output.JSON.createObjectNode();
         root.set("sandbox", Output.JSON.readTree(saved.sandboxJson()));
         root.put("decision", saved.decision());
         root.put("reason", saved.reason());
+        root.put("vmm", saved.vmm());
+        byte[] content = (Output.JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
         Path dir = file.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        Path temp = tempFileOf(file);
         try {
-            Files.writeString(temp, Output.JSON.writeValueAsString(root) + "\n");
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+                // Any other move could leave an empty or half-written state file after a crash.
+                throw new IOException("cannot replace the state file " + file + " atomically: the file system of "
+                        + dir + " cannot rename a file over another; keep the state file on one that can, such as "
+                        + "a local disk or tmpfs", e);
             }
         } finally {
             Files.deleteIfExists(temp);
         }
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+            directory.force(true); // the rename is an entry of the directory: on disk only once it is synced
+        }
+    }
+
+    /** {@return the temporary file of a state file: {@code <state>.tmp}, beside it} */
+    static Path tempFileOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".tmp");
     }
 }

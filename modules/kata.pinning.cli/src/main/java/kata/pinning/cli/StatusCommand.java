@@ -1,7 +1,7 @@
 package kata.pinning.cli;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
-import kata.pinning.qmp.QmpException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
             "Show the sandbox, its last decision and the vCPUs' real affinities.",
             "Shows whether pinning is enabled and in force, the containers' cpusets and their union, the last "
                     + "decision with its reason, and each vCPU thread's affinity as the kernel reports it. "
-                    + "Needs --qmp, --pid and --state; changes nothing."},
+                    + "Needs --pid and --state (and --vmm, or --qmp for QEMU over QMP); changes nothing."},
         footerHeading = "%nJSON (--json), also printed by vm-started and container:%n",
         footer = {
             "  {\"enabled\":true, \"pinned\":true, \"cpuset\":\"0-1\",",
@@ -29,7 +29,7 @@ final class StatusCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Override
-    public Integer call() throws QmpException {
+    public Integer call() throws IOException {
         try (LiveSandbox sandbox = LiveSandbox.open(root.options(), spec.commandLine(), false)) {
             StatusView view = sandbox.status();
             root.output().print(view, view::toText);

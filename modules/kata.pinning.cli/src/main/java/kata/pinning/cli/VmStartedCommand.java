@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "vm-started",
         description = {
             "Run the after-VM-start step, then the pinning check.",
-            "Records the VMM's own affinity, the reset target once no container has a cpuset. Needs --qmp, "
-                    + "--pid and --state; creates the state file, with the enable flag from --config and "
+            "Records the VMM's own affinity, the reset target once no container has a cpuset. Needs --pid "
+                    + "and --state (and --vmm, or --qmp for QEMU over QMP); creates the state file, with the enable flag from --config and "
                     + "--annotation. Prints the decision; --json prints the status document (see 'status')."})
 final class VmStartedCommand implements Callable<Integer> {
 

@@ -71,7 +71,8 @@ class BadInputTest {
                 Arguments.argumentSet("missing configuration file", config("absent.toml")),
                 Arguments.argumentSet("bad annotation value", List.of(
                         "--annotation", "io.katacontainers.config.runtime.enable_vcpus_pinning=yes", "container", "delete", "c1")),
-                Arguments.argumentSet("unknown option", List.of("container", "delete", "c1", "--force")));
+                Arguments.argumentSet("unknown option", List.of("container", "delete", "c1", "--force")),
+                Arguments.argumentSet("another VMM than the state file's", List.of("--vmm", "firecracker", "container", "delete", "c1")));
     }
 
     @ParameterizedTest

@@ -24,7 +24,7 @@ class CommandsLauncherTest {
         Launcher.Result help = kataPinning("--help");
         assertEquals(KataPinning.OK, help.exitCode(), help::toString);
         assertTrue(help.stdout().startsWith("Usage: kata-pinning "), help::toString);
-        for (String command : List.of("cpuset", "config", "inspect", "vm-started", "container", "status", "demo")) {
+        for (String command : List.of("cpuset", "config", "inspect", "discover", "vm-started", "container", "status", "demo")) {
             assertTrue(help.stdout().contains("\n  " + command + " "), () -> command + " missing from " + help);
         }
     }
@@ -70,8 +70,10 @@ class CommandsLauncherTest {
     void usageErrorsExitTwoWithOneLine() throws Exception {
         kataPinning().assertFailure(KataPinning.BAD_INPUT);
         kataPinning("--no-such-option", "cpuset", "1").assertFailure(KataPinning.BAD_INPUT);
-        Launcher.Result noQmp = kataPinning("inspect").assertFailure(KataPinning.BAD_INPUT);
-        assertTrue(noQmp.stderr().contains("--qmp PATH"), noQmp::toString);
+        Launcher.Result noPid = kataPinning("inspect").assertFailure(KataPinning.BAD_INPUT);
+        assertTrue(noPid.stderr().contains("--pid PID"), noPid::toString);
+        Launcher.Result badVmm = kataPinning("--vmm", "xen", "--pid", "1", "inspect").assertFailure(KataPinning.BAD_INPUT);
+        assertTrue(badVmm.stderr().contains("qemu|cloud-hypervisor|firecracker|dragonball|openvmm"), badVmm::toString);
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KataPinningTest {
 
     static Stream<String> commands() {
-        return Stream.of("cpuset", "config", "inspect", "vm-started", "container", "container add",
+        return Stream.of("cpuset", "config", "inspect", "discover", "vm-started", "container", "container add",
                 "container update", "container delete", "status", "demo");
     }
 
@@ -45,6 +45,8 @@ class KataPinningTest {
                 List.of("--qmp", "q.sock", "--pid", self, "status"),
                 List.of("--qmp", "q.sock", "--pid", Integer.toString(Integer.MAX_VALUE), "--state", "s.json", "vm-started"),
                 List.of("--pid", "abc", "inspect"),
+                List.of("--vmm", "xen", "--pid", self, "inspect"),
+                List.of("--vmm", "firecracker", "--qmp", "q.sock", "--pid", self, "inspect"),
                 List.of("container", "add", "c1"),
                 List.of("container", "delete"),
                 List.of("demo", "--qemu", "--embedded"),

@@ -11,11 +11,19 @@ import kata.pinning.cpuset.CpuSet;
 import kata.pinning.testing.QemuVm;
 
 /**
- * A paused QEMU with 2 vCPUs (3 slots), a Kata configuration that enables pinning, and a state
- * file path: what the lifecycle commands need. One per test class; the VM is stopped by
- * {@link #close()}.
+ * A paused QEMU with 2 vCPUs (3 slots) and {@code debug-threads=on}, a Kata configuration that
+ * enables pinning, and a state file path: what the lifecycle commands need. One per test class;
+ * the VM is stopped by {@link #close()}.
  */
 final class LiveVm implements AutoCloseable {
+
+    /** How a command finds QEMU's vCPU threads. */
+    enum Source {
+        /** {@code --qmp}: {@code query-cpus-fast}. */
+        QMP,
+        /** No {@code --qmp}: the threads named {@code CPU <N>/<accel>}. */
+        THREAD_NAMES
+    }
 
     /** The vCPUs at start; the tests need as many host CPUs. */
     static final int VCPUS = 2;
@@ -35,7 +43,7 @@ final class LiveVm implements AutoCloseable {
      * QEMU may use fewer than {@value #VCPUS} CPUs.
      */
     static LiveVm start(Path dir) throws IOException {
-        QemuVm qemu = QemuVm.start(dir, VCPUS, VCPUS + 1);
+        QemuVm qemu = QemuVm.start(dir, VCPUS, VCPUS + 1, "-name", "t,debug-threads=on");
         LiveVm vm = new LiveVm(qemu,
                 Files.writeString(dir.resolve("configuration.toml"),
                         "[runtime]\nenable_vcpus_pinning = true\n[hypervisor.qemu]\ndefault_vcpus = " + VCPUS + "\n"),
@@ -47,10 +55,15 @@ final class LiveVm implements AutoCloseable {
         return vm;
     }
 
-    /** {@return the global options naming this VM, its configuration and state, then {@code command}} */
+    /** {@return the global options naming this VM over QMP, its configuration and state, then {@code command}} */
     String[] args(String... command) {
-        List<String> args = new ArrayList<>(List.of("--qmp", qemu.qmpSocket().toString(),
-                "--pid", Long.toString(qemu.pid()), "--config", config.toString(), "--state", state.toString()));
+        return args(Source.QMP, command);
+    }
+
+    /** {@return the global options naming this VM, found as {@code source} says, its configuration and state, then {@code command}} */
+    String[] args(Source source, String... command) {
+        List<String> args = new ArrayList<>(source == Source.QMP ? List.of("--qmp", qemu.qmpSocket().toString()) : List.of());
+        args.addAll(List.of("--pid", Long.toString(qemu.pid()), "--config", config.toString(), "--state", state.toString()));
         args.addAll(List.of(command));
         return args.toArray(String[]::new);
     }
@@ -68,7 +81,12 @@ final class LiveVm implements AutoCloseable {
 
     /** {@return the CPUs the kernel allows a task of QEMU, from {@code /proc/<pid>/task/<tid>/status}} */
     CpuSet allowedCpus(long tid) throws IOException {
-        return Files.readAllLines(Path.of("/proc", Long.toString(qemu.pid()), "task", Long.toString(tid), "status"))
+        return allowedCpus(qemu.pid(), tid);
+    }
+
+    /** {@return the CPUs the kernel allows a task of any process, from {@code /proc/<pid>/task/<tid>/status}} */
+    static CpuSet allowedCpus(long pid, long tid) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "status"))
                 .stream()
                 .filter(line -> line.startsWith("Cpus_allowed_list:"))
                 .map(line -> CpuSet.parse(line.substring(line.indexOf(':') + 1).strip()))

@@ -1,5 +1,6 @@
 /**
- * Not API: the pure pinning rule, the VMM port and its QEMU adapter, and the JSON formats (OCI
- * config and persisted state). Not exported; depend on {@link kata.pinning} instead.
+ * Not API: the pure pinning rule, the built-in VMMs (QEMU over QMP, and vCPU threads found by name
+ * under procfs), and the JSON formats (OCI config and persisted state). Not exported; depend on
+ * {@link kata.pinning} instead.
  */
 package kata.pinning.internal;

@@ -70,11 +70,12 @@ public final class LinuxThreadAffinity implements ThreadAffinity {
     /**
      * {@return the kernel id of the calling thread}
      *
-     * @throws UnsupportedOperationException as {@link #instance()} does
+     * @throws UnsupportedOperationException as {@link #instance()} does, or when libc has neither
+     *     {@code gettid} nor a known way to make the system call
      */
     public static int currentThreadId() {
         NativeSupport.requireAvailable();
-        return Libc.gettid();
+        return ThreadIds.current();
     }
 
     @Override

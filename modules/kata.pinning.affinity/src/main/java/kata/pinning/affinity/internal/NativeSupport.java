@@ -1,5 +1,6 @@
 package kata.pinning.affinity.internal;
 
+import java.lang.foreign.SymbolLookup;
 import java.util.Optional;
 
 /**
@@ -58,22 +59,27 @@ public final class NativeSupport {
     private static Optional<String> probe() {
         boolean nativeAccess = NativeSupport.class.getModule().isNativeAccessEnabled();
         return refusal(System.getProperty("os.name", "unknown"), nativeAccess)
-                .or(NativeSupport::linkFailure)
+                .or(() -> linkFailure(Libc.LIBC))
                 .map(NativeSupport::explain);
     }
 
-    private static Optional<String> linkFailure() {
+    /**
+     * Links the affinity functions, and only those: the calling thread's id is linked apart by
+     * {@link ThreadIds}, so a libc without {@code gettid} (glibc before 2.30) still counts as usable.
+     *
+     * @param lookup where to find the symbols: {@link Libc#LIBC}, or in tests a lookup that lacks some
+     * @return why linking failed, or empty when it worked
+     */
+    static Optional<String> linkFailure(SymbolLookup lookup) {
         try {
             long sizeT = Libc.sizeOfSizeT();
             if (sizeT != Long.BYTES) {
                 return Optional.of("size_t is " + sizeT + " bytes, not 8");
             }
-            Libc.linkAll();
+            Libc.linkAffinity(lookup);
             return Optional.empty();
-        } catch (ExceptionInInitializerError e) {
-            // A holder's initializer failed: a missing symbol, denied access or an unusable linker.
-            return Optional.of("cannot link libc: " + e.getCause());
         } catch (RuntimeException | LinkageError e) {
+            // A missing symbol, denied access or an unusable linker.
             return Optional.of("cannot link libc: " + e);
         }
     }
