@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +54,11 @@ class TaskSnapshotTest {
         TaskSnapshot during = snapshot();
         release.countDown();
         extra.join();
+        // join() returns when the Java thread ends; its kernel task goes a moment later.
+        Path task = PROC.resolve(Integer.toString(SELF)).resolve("task").resolve(Integer.toString(extraTid));
+        for (int wait = 0; wait < 500 && Files.exists(task); wait++) {
+            Thread.sleep(10);
+        }
         TaskSnapshot after = snapshot();
 
         assertFalse(lists(before, extraTid));
