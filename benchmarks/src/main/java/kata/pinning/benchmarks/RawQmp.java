@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import kata.pinning.qmp.QmpClient;
 
 /**
  * The floor for a QMP round trip: the least a client can do. No JSON library, no ids, no reader
@@ -69,6 +70,19 @@ final class RawQmp implements AutoCloseable {
         byte[] bytes = new byte[length];
         in.get(0, bytes);
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Checks that this client and the library's both see {@code vcpus} vCPUs, or the benchmark
+     * would measure a smaller reply than it says.
+     */
+    void requireSameVcpus(QmpClient library, ByteBuffer query, int vcpus) throws IOException {
+        int seen = library.queryCpusFast().size();
+        int rawSeen = roundTripText(query).split("\"cpu-index\"", -1).length - 1;
+        if (seen != vcpus || rawSeen != vcpus) {
+            throw new IllegalStateException("expected " + vcpus + " vCPUs, the library saw " + seen
+                    + " and the raw client " + rawSeen);
+        }
     }
 
     /** Reads until a '\n' ends what was read; the line starts at 0 of {@link #in}. */

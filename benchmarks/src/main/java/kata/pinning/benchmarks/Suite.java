@@ -91,6 +91,10 @@ public final class Suite {
             }
         }
 
+        if (includes.isEmpty() || includes.stream().anyMatch(regex -> "IdleClients".matches(".*" + regex + ".*"))) {
+            System.out.println("idle clients: " + IdleClients.SANDBOXES + " sandboxes in a JVM of their own");
+            report.idleClients(IdleClients.measureInOwnJvm());
+        }
         String text = machine() + "\n" + report.table();
         System.out.println();
         System.out.println(text);

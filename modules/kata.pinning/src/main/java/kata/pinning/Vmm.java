@@ -55,8 +55,10 @@ public interface Vmm {
     }
 
     /**
-     * Returns QEMU seen through its QMP socket: {@code query-cpus-fast}, with each vCPU's
-     * {@code props.node-id} as its guest NUMA node. The connection stays the caller's to close.
+     * Returns QEMU seen through its QMP socket: {@code query-cpus-fast} (or {@code query-cpus} on a
+     * QEMU that lacks it), with each vCPU's {@code props.node-id} as its guest NUMA node. The
+     * connection stays the caller's to close. The answer is reused while QEMU's threads under
+     * {@code /proc} stay the same, and a closed connection is opened again once per query.
      *
      * @param qmp a connected QMP client
      * @param pid QEMU's process id
@@ -64,7 +66,21 @@ public interface Vmm {
      * @throws IllegalArgumentException if {@code pid <= 0}
      */
     static Vmm qemu(QmpClient qmp, int pid) {
-        return new QemuVmm(qmp, pid);
+        return qemu(qmp, pid, Path.of("/proc"));
+    }
+
+    /**
+     * As {@link #qemu(QmpClient, int)}, with procfs mounted elsewhere (such as {@code /host/proc}
+     * in a node agent's container).
+     *
+     * @param qmp      a connected QMP client
+     * @param pid      QEMU's process id
+     * @param procRoot where the host's procfs is mounted
+     * @return the VMM
+     * @throws IllegalArgumentException if {@code pid <= 0}
+     */
+    static Vmm qemu(QmpClient qmp, int pid, Path procRoot) {
+        return new QemuVmm(qmp, pid, procRoot);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,12 +20,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * everything through until the client asks {@code query-cpus-fast} after the state file changed,
  * that is for the status a lifecycle command prints once it has persisted. Then it drops both
  * connections, as a VMM that dies at that moment would.
+ *
+ * <p>The QEMU VMM asks QMP again only when the VMM's threads changed since its last answer, and the
+ * embedded VMM's threads are this JVM's. So before it forwards each {@code query-cpus-fast} of the
+ * operation, the proxy starts a thread here, as a VMM that starts a thread would: the status query
+ * then finds the threads changed since the last answer and asks, and meets the fault.
  */
 final class StatusDroppingProxy implements AutoCloseable {
 
     private final ServerSocketChannel server;
     private final Path socket;
     private final AtomicBoolean dropped = new AtomicBoolean();
+    private final CountDownLatch release = new CountDownLatch(1);
 
     private StatusDroppingProxy(ServerSocketChannel server, Path socket) {
         this.server = server;
@@ -64,9 +71,12 @@ final class StatusDroppingProxy implements AutoCloseable {
             String tail = ""; // the end of the last chunk, in case a command name is split
             for (int n = requests.read(buffer); n >= 0; n = requests.read(buffer)) {
                 String text = tail + new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
-                if (text.contains("query-cpus-fast") && !Arrays.equals(before, Files.readAllBytes(state))) {
-                    dropped.set(true);
-                    return; // closes both connections: the command sees the VMM go away
+                if (text.contains("query-cpus-fast")) {
+                    if (!Arrays.equals(before, Files.readAllBytes(state))) {
+                        dropped.set(true);
+                        return; // closes both connections: the command sees the VMM go away
+                    }
+                    startThread();
                 }
                 toVmm.write(buffer, 0, n);
                 toVmm.flush();
@@ -76,6 +86,20 @@ final class StatusDroppingProxy implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             // the client or the VMM went away: nothing more to forward
         }
+    }
+
+    /** Starts a thread that lives until {@link #close()}, and returns once it runs. */
+    private void startThread() throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        Thread.ofPlatform().daemon().name("vmm-new-thread").start(() -> {
+            running.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        running.await();
     }
 
     private static void copy(InputStream in, OutputStream out) {
@@ -88,6 +112,7 @@ final class StatusDroppingProxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        release.countDown();
         server.close();
         Files.deleteIfExists(socket);
     }

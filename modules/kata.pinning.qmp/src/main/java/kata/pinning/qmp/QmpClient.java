@@ -1,13 +1,16 @@
 package kata.pinning.qmp;
 
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import kata.pinning.qmp.internal.Command;
+import kata.pinning.qmp.internal.Connector;
+import kata.pinning.qmp.internal.CpuListDecoder;
 import kata.pinning.qmp.internal.Json;
+import kata.pinning.qmp.internal.ReplyDecoder;
 import kata.pinning.qmp.internal.Session;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -27,19 +30,25 @@ import tools.jackson.databind.node.ObjectNode;
  * }</pre>
  *
  * <p><b>Threads.</b> Any number of threads, platform or virtual, may call one client at once.
- * Each command carries its own {@code id}, and a reader thread hands each reply to the caller that
- * sent that id; events, which QEMU interleaves with replies, never count as replies. Interrupting
- * a caller ends only its own wait.
+ * The client has no threads of its own for commands: a caller writes its command itself, and one
+ * waiting caller at a time reads the socket, handing each reply to the caller that sent its
+ * {@code id} and each event to the listeners, until its own reply comes. Events, which QEMU
+ * interleaves with replies, never count as replies. An idle client holds no thread at all, so many
+ * clients fit in one JVM. Interrupting a caller ends only its own wait.
  *
  * <p><b>Timeouts and failures.</b> Every command has a deadline ({@link #DEFAULT_TIMEOUT} unless
- * given). When a deadline passes, the peer sends something that breaks the protocol, or the peer
- * closes the socket, the client closes the connection and releases every waiting caller: see
- * {@link QmpTimeoutException}, {@link QmpProtocolException} and
- * {@link QmpConnectionClosedException}. An error reply from QEMU is a {@link QmpCommandException}
- * and leaves the connection open. No message may exceed {@link #MAX_LINE_BYTES}.
+ * given). A command whose deadline passes fails alone with a {@link QmpTimeoutException}: the
+ * connection stays open, and the late reply is dropped when it comes. When the peer sends something
+ * that breaks the protocol, or closes the socket, the client closes the connection and releases
+ * every waiting caller: see {@link QmpProtocolException} and {@link QmpConnectionClosedException}.
+ * An error reply from QEMU is a {@link QmpCommandException} and leaves the connection open. No
+ * message may exceed {@link #MAX_LINE_BYTES}.
  *
- * <p><b>Events</b> go to listeners, called on the reader thread in arrival order, and into a buffer
- * of the newest {@link #EVENT_BUFFER_CAPACITY} events, from which {@link #awaitEvent} takes them.
+ * <p><b>Events</b> go to listeners, called one event at a time in arrival order on a virtual
+ * thread of the client's own, never on the thread that reads; and into a buffer of the newest
+ * {@link #EVENT_BUFFER_CAPACITY} events, from which {@link #awaitEvent} takes them. While
+ * listeners are registered or {@code awaitEvent} waits, and no command is in flight, a virtual
+ * thread reads the socket.
  *
  * <p>Logs go to the {@link System.Logger} named {@code kata.pinning.qmp}: every message sent and
  * received at DEBUG, failures at WARNING.
@@ -61,12 +70,18 @@ public final class QmpClient implements AutoCloseable {
     /** How many unclaimed events the client keeps for {@link #awaitEvent}; older ones are dropped. */
     public static final int EVENT_BUFFER_CAPACITY = 256;
 
-    private static final TypeReference<List<CpuInfoFast>> CPU_INFO_LIST = new TypeReference<>() { };
-    private static final TypeReference<List<HotpluggableCpu>> HOTPLUGGABLE_LIST = new TypeReference<>() { };
+    private static final Command QUERY_CPUS_FAST = Command.of("query-cpus-fast", null);
+    private static final Command QUERY_CPUS = Command.of("query-cpus", null);
+    private static final Command QUERY_HOTPLUGGABLE_CPUS = Command.of("query-hotpluggable-cpus", null);
+    private static final Command QUERY_STATUS = Command.of("query-status", null);
+    private static final ReplyDecoder<List<HotpluggableCpu>> HOTPLUGGABLE_LIST =
+            ReplyDecoder.binding(new TypeReference<List<HotpluggableCpu>>() { });
+    private static final ReplyDecoder<QmpStatus> STATUS = ReplyDecoder.binding(new TypeReference<QmpStatus>() { });
 
     private final Session session;
     private final Path socket;
     private final QmpGreeting greeting;
+    private volatile boolean lacksQueryCpusFast; // learnt once per connection
 
     private QmpClient(Session session, Path socket, QmpGreeting greeting) {
         this.session = session;
@@ -83,7 +98,10 @@ public final class QmpClient implements AutoCloseable {
      * @param connectTimeout the time allowed for connecting, the greeting and {@code qmp_capabilities} together
      * @return a connected client; close it when done
      * @throws QmpTimeoutException          if that does not finish in time; after failed connection
-     *                                      attempts its cause is the last one's error
+     *                                      attempts its cause is the last one's error. When the socket
+     *                                      accepts the connection but no greeting comes, the message
+     *                                      says that another client probably holds the socket (QEMU
+     *                                      serves one at a time) and what to use instead
      * @throws QmpProtocolException         if the peer's first message is not a well-formed greeting
      * @throws QmpConnectionClosedException if the peer closed the connection during the handshake
      * @throws QmpException                 if the socket exists but refuses us for another reason
@@ -93,10 +111,13 @@ public final class QmpClient implements AutoCloseable {
     public static QmpClient connect(Path socket, Duration connectTimeout) throws QmpException {
         Objects.requireNonNull(socket, "socket");
         requirePositive(connectTimeout, "connectTimeout");
-        long deadline = System.nanoTime() + connectTimeout.toNanos();
-        SocketChannel channel = Session.connect(socket, deadline, connectTimeout);
-        Session session = Session.start(channel, socket.toString(), MAX_LINE_BYTES, EVENT_BUFFER_CAPACITY);
-        return new QmpClient(session, socket, session.handshake(deadline, connectTimeout));
+        Connector.Opened opened = Connector.open(socket, connectTimeout, MAX_LINE_BYTES, EVENT_BUFFER_CAPACITY);
+        return new QmpClient(opened.session(), socket, opened.greeting());
+    }
+
+    /** {@return the path of the QMP socket this client connected to} */
+    public Path socket() {
+        return socket;
     }
 
     /** {@return what QEMU announced when this connection opened} */
@@ -113,7 +134,31 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpException         as {@link #execute(String, Map, Duration)}
      */
     public List<CpuInfoFast> queryCpusFast() throws QmpException {
-        return List.copyOf(query("query-cpus-fast", CPU_INFO_LIST));
+        return session.call(QUERY_CPUS_FAST, CpuListDecoder.FAST, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Lists the vCPUs with their host threads on any QEMU: {@code query-cpus-fast}, or, where QEMU
+     * answers that with {@code CommandNotFound} (QEMU before 2.12, StratoVirt), {@code query-cpus}.
+     * The answer is remembered for the connection, so the fallback costs one extra command once.
+     * From {@code query-cpus}, {@link CpuInfoFast#target()} is its {@code arch}, such as {@code x86}.
+     *
+     * @return an unmodifiable list, one entry per plugged vCPU, in QEMU's order
+     * @throws QmpProtocolException if the result lacks a required field; the connection stays open
+     * @throws QmpException         as {@link #execute(String, Map, Duration)}
+     */
+    public List<CpuInfoFast> queryVcpus() throws QmpException {
+        if (!lacksQueryCpusFast) {
+            try {
+                return queryCpusFast();
+            } catch (QmpCommandException e) {
+                if (!e.errorClass().equals("CommandNotFound")) {
+                    throw e;
+                }
+                lacksQueryCpusFast = true;
+            }
+        }
+        return session.call(QUERY_CPUS, CpuListDecoder.LEGACY, DEFAULT_TIMEOUT);
     }
 
     /**
@@ -125,7 +170,7 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpException         as {@link #execute(String, Map, Duration)}
      */
     public List<HotpluggableCpu> queryHotpluggableCpus() throws QmpException {
-        return List.copyOf(query("query-hotpluggable-cpus", HOTPLUGGABLE_LIST));
+        return List.copyOf(session.call(QUERY_HOTPLUGGABLE_CPUS, HOTPLUGGABLE_LIST, DEFAULT_TIMEOUT));
     }
 
     /**
@@ -136,17 +181,7 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpException         as {@link #execute(String, Map, Duration)}
      */
     public QmpStatus queryStatus() throws QmpException {
-        return query("query-status", new TypeReference<>() { });
-    }
-
-    private <T> T query(String command, TypeReference<T> type) throws QmpException {
-        JsonNode result = execute(command, Map.of());
-        try {
-            return Json.MAPPER.treeToValue(result, type);
-        } catch (JacksonException e) {
-            throw new QmpProtocolException("unexpected result of '" + command + "' (" + e.getOriginalMessage() + "): "
-                    + Json.excerpt(result), e);
-        }
+        return session.call(QUERY_STATUS, STATUS, DEFAULT_TIMEOUT);
     }
 
     /**
@@ -169,7 +204,8 @@ public final class QmpClient implements AutoCloseable {
      * @param timeout   how long to wait for the reply
      * @return the reply's {@code return} value, often an empty object
      * @throws QmpCommandException          if QEMU answered with an error; the connection stays open
-     * @throws QmpTimeoutException          if no reply came in time; the connection is then closed
+     * @throws QmpTimeoutException          if no reply came in time; the connection stays open, and
+     *                                      the command's late reply is dropped when it comes
      * @throws QmpConnectionClosedException if the connection is closed or closes while waiting;
      *                                      its cause says why
      * @throws QmpException                 if the calling thread is interrupted while waiting; its
@@ -191,14 +227,14 @@ public final class QmpClient implements AutoCloseable {
             throw new IllegalArgumentException("cannot encode the arguments of '" + command + "' as JSON: "
                     + e.getOriginalMessage(), e);
         }
-        return session.execute(command, encoded, timeout);
+        return session.call(Command.of(command, encoded), ReplyDecoder.TREE, timeout);
     }
 
     /**
-     * Registers a listener for every event that arrives from now on. Listeners run on the reader
-     * thread, one after another: they must return quickly and must not wait for a reply of this
-     * client, or replies stall until their deadlines pass. An exception from a listener is logged
-     * and does not reach the others.
+     * Registers a listener for every event that arrives from now on. Listeners run on the client's
+     * listener thread (a virtual thread), one event after another in arrival order, never on the
+     * thread that reads: a slow listener delays later events, not replies, and a listener may call
+     * this client. An exception from a listener is logged and does not reach the others.
      *
      * @param listener called once per event
      */
@@ -239,14 +275,23 @@ public final class QmpClient implements AutoCloseable {
         return session.awaitEvent(name, timeout);
     }
 
-    /** {@return whether the connection is open; once closed it stays closed} */
+    /**
+     * {@return whether the connection is open; once closed it stays closed} When nobody reads the
+     * socket just then, it first takes in what has arrived, so a peer that hung up is noticed.
+     */
     public boolean isOpen() {
         return session.isOpen();
     }
 
+    /** {@return the threads the client runs now (event reader, listener thread); for tests} */
+    List<Thread> threads() {
+        return session.threads();
+    }
+
     /**
      * Closes the connection, releasing every waiting caller with a
-     * {@link QmpConnectionClosedException}, and waits briefly for the client's threads to end.
+     * {@link QmpConnectionClosedException}, and waits briefly for the client's event reader and
+     * listener thread to end, if they run.
      * QEMU keeps running. Calling it again does nothing.
      */
     @Override

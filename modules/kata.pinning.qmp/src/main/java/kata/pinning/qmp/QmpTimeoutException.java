@@ -6,11 +6,11 @@ import java.util.Objects;
 /**
  * An operation did not finish within its time limit.
  *
- * <p>When a command gets no reply in time, or QEMU sends no greeting while connecting, the client
- * closes the connection: a late reply could otherwise be taken for the answer to something else,
- * and a peer that stopped answering is not trusted with more commands. Every other waiter then gets
- * a {@link QmpConnectionClosedException} whose cause is this exception. Only
- * {@link QmpClient#awaitEvent} times out without closing anything.
+ * <p>A timeout is the caller's alone: when a command gets no reply in time, that caller gets this
+ * exception and the connection stays open for every other caller. The command's id stays taken
+ * until its late reply arrives, which is then dropped, so it can never be taken for the answer to
+ * another command. {@link QmpClient#awaitEvent} times out the same way. When QEMU sends no greeting
+ * while connecting, the connection attempt is abandoned.
  *
  * @since 0.1
  */

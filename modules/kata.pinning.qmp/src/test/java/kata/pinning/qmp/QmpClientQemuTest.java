@@ -185,6 +185,7 @@ class QmpClientQemuTest {
             client.execute("stop", Map.of());
             client.awaitEvent("STOP", Duration.ofSeconds(10));
 
+            ClientThreads.awaitTrue(() -> seen.size() == 2, "the listener heard both events");
             assertEquals(List.of("RESUME", "STOP"), List.copyOf(seen));
             assertTrue(resume.timestamp().getEpochSecond() > 0, resume::toString);
             assertEquals(new QmpStatus("paused", false), client.queryStatus());
@@ -201,7 +202,7 @@ class QmpClientQemuTest {
 
             assertEquals("host-qmp-quit", shutdown.data().path("reason").asString());
             assertEquals(OptionalInt.of(0), own.awaitExit(Duration.ofSeconds(10)));
-            ClientThreads.assertEnded(own.qmpSocket()); // EOF ended the session by itself
+            ClientThreads.assertEnded(client); // EOF ended the session by itself
             assertFalse(client.isOpen());
             QmpConnectionClosedException after = assertThrows(QmpConnectionClosedException.class, client::queryStatus);
             assertInstanceOf(EOFException.class, after.getCause());

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -17,14 +18,18 @@ import kata.pinning.qmp.QmpTimeoutException;
 
 /**
  * Delivers events to listeners and keeps the newest ones in a bounded buffer for
- * {@link #await}. {@link #publish} never blocks on a waiter, so a slow consumer cannot stall the
- * reader thread; when the buffer is full the oldest event is dropped.
+ * {@link #await}. {@link #publish} never blocks: listeners run on the hub's own
+ * {@link SerialExecutor}, one event after another in arrival order, so a slow listener cannot stall
+ * the thread that reads; when the buffer is full the oldest event is dropped.
  */
 final class EventHub {
 
     private static final System.Logger LOG = System.getLogger("kata.pinning.qmp");
 
     private final int capacity;
+    private final SerialExecutor listenerThread;
+    private final Runnable readerWanted;
+    private final AtomicInteger awaiting = new AtomicInteger();
     private final List<Consumer<QmpEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock(); // not synchronized: virtual threads wait here
     private final Condition arrived = lock.newCondition();
@@ -32,20 +37,39 @@ final class EventHub {
     private long dropped;
     private boolean closed;
 
-    EventHub(int capacity) {
+    /**
+     * @param capacity       how many events the buffer keeps
+     * @param listenerThread the name of the virtual thread that calls listeners
+     * @param readerWanted   called when events must be read although no command waits: a
+     *                       listener was added, or an {@link #await} began to wait
+     */
+    EventHub(int capacity, String listenerThread, Runnable readerWanted) {
         this.capacity = capacity;
+        this.listenerThread = new SerialExecutor(listenerThread);
+        this.readerWanted = readerWanted;
         this.buffer = new ArrayDeque<>(capacity);
     }
 
     void addListener(Consumer<QmpEvent> listener) {
         listeners.add(listener);
+        readerWanted.run();
+    }
+
+    /** {@return whether someone wants events now: a listener, or a caller of {@link #await}} */
+    boolean wantsEvents() {
+        return !listeners.isEmpty() || awaiting.get() > 0;
+    }
+
+    /** {@return the thread calling listeners now, or {@code null}} */
+    Thread listenerThread() {
+        return listenerThread.thread();
     }
 
     boolean removeListener(Consumer<QmpEvent> listener) {
         return listeners.remove(listener);
     }
 
-    /** Buffers the event, wakes waiters, then calls each listener on this (the reader) thread. */
+    /** Buffers the event, wakes waiters, and queues it for the listeners. */
     void publish(QmpEvent event) {
         lock.lock();
         try {
@@ -60,6 +84,12 @@ final class EventHub {
         } finally {
             lock.unlock();
         }
+        if (!listeners.isEmpty()) {
+            listenerThread.execute(() -> callListeners(event));
+        }
+    }
+
+    private void callListeners(QmpEvent event) {
         for (Consumer<QmpEvent> listener : listeners) {
             try {
                 listener.accept(event);
@@ -77,6 +107,8 @@ final class EventHub {
      */
     QmpEvent await(String name, Duration timeout, Function<String, QmpException> closedError) throws QmpException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        awaiting.incrementAndGet();
+        readerWanted.run();
         lock.lock();
         try {
             while (true) {
@@ -101,6 +133,7 @@ final class EventHub {
             throw new QmpException("interrupted while waiting for QMP event " + name, e);
         } finally {
             lock.unlock();
+            awaiting.decrementAndGet();
         }
     }
 

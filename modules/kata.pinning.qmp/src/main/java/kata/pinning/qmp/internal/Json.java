@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import kata.pinning.qmp.QmpGreeting;
 import kata.pinning.qmp.QmpProtocolException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The module's one Jackson mapper, the parsing of QMP's greeting and timestamps, and the quoting of bad input. */
@@ -12,6 +14,12 @@ public final class Json {
 
     /** Thread-safe once built; shared by every session. Unknown properties are ignored per record. */
     public static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    /**
+     * Reads one value from a parser in the middle of a message, leaving the tokens after it (such
+     * as a reply's {@code id}) to the caller.
+     */
+    public static final ObjectReader VALUE_READER = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** The most characters of bad input that an error message quotes. */
     static final int EXCERPT_CHARS = 120;

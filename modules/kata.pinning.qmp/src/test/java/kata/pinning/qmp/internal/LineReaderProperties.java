@@ -21,6 +21,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 class LineReaderProperties {
@@ -119,5 +120,26 @@ class LineReaderProperties {
         @Override
         public void close() {
         }
+    }
+
+    @Property
+    void theWordAtATimeNewlineSearchFindsWhatAByteAtATimeSearchFinds(@ForAll("sparseNewlines") byte[] bytes,
+                                                                    @ForAll @IntRange(max = 40) int from) {
+        int start = Math.min(from, bytes.length);
+        int expected = start;
+        while (expected < bytes.length && bytes[expected] != '\n') {
+            expected++;
+        }
+        assertEquals(expected, LineReader.indexOfNewline(bytes, start, bytes.length));
+    }
+
+    @Provide
+    Arbitrary<byte[]> sparseNewlines() {
+        // Mostly bytes next to '\n' in value (0x09, 0x0b, 0x8a), which a faulty bit trick would take for it.
+        return Arbitraries.frequencyOf(
+                Tuple.of(1, Arbitraries.just((byte) '\n')),
+                Tuple.of(10, Arbitraries.of((byte) 0x09, (byte) 0x0b, (byte) 0x8a, (byte) 0x00, (byte) 0xff)),
+                Tuple.of(30, Arbitraries.bytes()))
+                .array(byte[].class).ofMaxSize(100);
     }
 }

@@ -1,0 +1,222 @@
+package kata.pinning.qmp.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.lang.System.Logger.Level;
+import kata.pinning.qmp.QmpCommandException;
+import kata.pinning.qmp.QmpEvent;
+import kata.pinning.qmp.QmpProtocolException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The one routing point of a session: each message read goes to the event hub or to the slot of
+ * its command id. It runs on whichever thread reads.
+ *
+ * <p>A reply is decoded straight from its bytes into the command's result when its id can be
+ * found without parsing: QEMU writes {@code "id"} as the reply's last member. Anything else (events,
+ * error replies, ids elsewhere) is read into a tree first.
+ */
+final class Router {
+
+    private static final System.Logger LOG = System.getLogger("kata.pinning.qmp");
+
+    private final String peer;
+    private final ReplyTable table;
+    private final EventHub events;
+
+    Router(String peer, ReplyTable table, EventHub events) {
+        this.peer = peer;
+        this.table = table;
+        this.events = events;
+    }
+
+    /**
+     * Routes one message.
+     *
+     * @throws QmpProtocolException if the message breaks the protocol; the session must close
+     */
+    void route(byte[] line) throws QmpProtocolException {
+        LOG.log(Level.DEBUG, () -> "<-- " + peer + " " + new String(line, UTF_8));
+        long id = TrailingId.of(line);
+        Slot<?> slot = id >= 0 ? table.get(id) : null;
+        if (slot == null || !deliverStreaming(slot, line)) {
+            routeTree(read(line), line);
+        }
+    }
+
+    /**
+     * Reads a message that arrives before the greeting: an event is published.
+     *
+     * @return the greeting's {@code QMP} object, or {@code null} for an event or a blank line
+     * @throws QmpProtocolException if it is neither
+     */
+    JsonNode routeBeforeGreeting(byte[] line) throws QmpProtocolException {
+        LOG.log(Level.DEBUG, () -> "<-- " + peer + " " + new String(line, UTF_8));
+        JsonNode message = read(line);
+        if (message == null || message.isMissingNode()) {
+            return null;
+        }
+        if (message.isObject() && message.has("event")) {
+            events.publish(event(message, line));
+            return null;
+        }
+        if (!message.path("QMP").isObject()) {
+            throw protocolError("something other than the QMP greeting first", line);
+        }
+        return message.get("QMP");
+    }
+
+    /** Decodes a reply whose id is known in one pass; {@code false} if it turns out to be something else. */
+    private <T> boolean deliverStreaming(Slot<T> slot, byte[] line) throws QmpProtocolException {
+        T result = null;
+        boolean hasReturn = false;
+        JsonNode error = null;
+        try (JsonParser parser = Json.MAPPER.createParser(line)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+                parser.nextToken();
+                switch (name) {
+                    case "return" -> {
+                        try {
+                            result = slot.decoder.decode(parser);
+                        } catch (QmpProtocolException | DatabindException e) {
+                            finish(slot, badResult(slot, e, line));
+                            return true;
+                        }
+                        hasReturn = true;
+                    }
+                    case "error" -> error = Json.VALUE_READER.readTree(parser);
+                    case "event", "QMP" -> {
+                        return false;
+                    }
+                    default -> parser.skipChildren();
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw protocolError("more than one JSON value on a line", line);
+            }
+        } catch (JacksonException e) {
+            throw malformed(e, line);
+        }
+        if (error != null) {
+            finish(slot, commandError(slot.command, error, line));
+        } else if (hasReturn) {
+            table.remove(slot);
+            if (!slot.complete(result)) {
+                dropLate(slot);
+            }
+        } else {
+            throw protocolError("a message that is neither a reply nor an event", line);
+        }
+        return true;
+    }
+
+    private void routeTree(JsonNode message, byte[] line) throws QmpProtocolException {
+        if (message == null || message.isMissingNode()) {
+            return; // a blank line
+        }
+        if (!message.isObject()) {
+            throw protocolError("a message that is not a JSON object", line);
+        }
+        if (message.has("event")) {
+            events.publish(event(message, line));
+            return;
+        }
+        JsonNode error = message.get("error");
+        JsonNode result = message.get("return");
+        if (result == null && error == null) {
+            throw protocolError("a message that is neither a reply nor an event", line);
+        }
+        JsonNode id = message.get("id");
+        if (id == null) {
+            // We put an id on every command; QEMU leaves it out only when it could not parse one.
+            throw protocolError("a reply without id", line);
+        }
+        Slot<?> slot = id.isIntegralNumber() && id.canConvertToLong() ? table.get(id.longValue()) : null;
+        if (error != null) {
+            QmpCommandException failure = commandError(slot == null ? "?" : slot.command, error, line);
+            if (slot != null) {
+                finish(slot, failure);
+                return;
+            }
+        }
+        if (slot == null) {
+            LOG.log(Level.WARNING, "dropping QMP reply from {0} with unknown id {1}", peer, id);
+            return;
+        }
+        deliverTree(slot, result, line);
+    }
+
+    private <T> void deliverTree(Slot<T> slot, JsonNode result, byte[] line) throws QmpProtocolException {
+        T value;
+        try (JsonParser parser = Json.MAPPER.treeAsTokens(result)) {
+            parser.nextToken();
+            value = slot.decoder.decode(parser);
+        } catch (QmpProtocolException | DatabindException e) {
+            finish(slot, badResult(slot, e, line));
+            return;
+        }
+        table.remove(slot);
+        if (!slot.complete(value)) {
+            dropLate(slot);
+        }
+    }
+
+    private void finish(Slot<?> slot, Exception failure) {
+        table.remove(slot);
+        if (!slot.fail(failure)) {
+            dropLate(slot);
+        }
+    }
+
+    private void dropLate(Slot<?> slot) {
+        LOG.log(Level.WARNING, "dropping QMP reply from {0} to ''{1}'' (id {2}): its caller gave up",
+                peer, slot.command, slot.id);
+    }
+
+    private QmpCommandException commandError(String command, JsonNode error, byte[] line) throws QmpProtocolException {
+        if (!(error.path("class").isString() && error.path("desc").isString())) {
+            throw protocolError("an error reply without class and desc", line);
+        }
+        return new QmpCommandException(command, error.get("class").stringValue(), error.get("desc").stringValue());
+    }
+
+    private static QmpProtocolException badResult(Slot<?> slot, Exception e, byte[] line) {
+        String why = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
+        return new QmpProtocolException("unexpected result of '" + slot.command + "' (" + why + "): "
+                + Json.excerpt(line, line.length), e);
+    }
+
+    private JsonNode read(byte[] line) throws QmpProtocolException {
+        try {
+            return Json.MAPPER.readTree(line);
+        } catch (JacksonException e) {
+            throw malformed(e, line);
+        }
+    }
+
+    private QmpProtocolException malformed(JacksonException e, byte[] line) {
+        return new QmpProtocolException("malformed JSON from " + peer + " (" + e.getOriginalMessage() + "): "
+                + Json.excerpt(line, line.length), e);
+    }
+
+    private QmpEvent event(JsonNode message, byte[] line) throws QmpProtocolException {
+        JsonNode name = message.get("event");
+        JsonNode data = message.path("data");
+        if (!name.isString() || name.stringValue().isBlank() || !(data.isObject() || data.isMissingNode())) {
+            throw protocolError("a malformed event", line);
+        }
+        return new QmpEvent(name.stringValue(), data.isObject() ? data : Json.MAPPER.createObjectNode(),
+                Json.instant(message.path("timestamp")));
+    }
+
+    private QmpProtocolException protocolError(String what, byte[] line) {
+        return new QmpProtocolException("QMP peer " + peer + " sent " + what + ": " + Json.excerpt(line, line.length));
+    }
+}
