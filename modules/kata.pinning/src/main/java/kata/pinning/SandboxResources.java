@@ -7,7 +7,10 @@ import java.util.function.Supplier;
 import kata.pinning.affinity.ThreadAffinity;
 import kata.pinning.cgroup.SandboxCgroup;
 import kata.pinning.config.CgroupConfig;
+import kata.pinning.config.NumaConfig;
+import kata.pinning.config.PinningPolicy;
 import kata.pinning.config.PodConfig;
+import kata.pinning.internal.GuestNodes;
 import kata.pinning.internal.PersistedState;
 import kata.pinning.internal.ProcTasks;
 import kata.pinning.internal.Sleeper;
@@ -25,6 +28,10 @@ import kata.pinning.qmp.QmpClient;
  * When pinning is enabled and there are exactly as many vCPU threads as CPUs in the union, the i-th
  * vCPU (by index) is pinned to the i-th smallest CPU; when the counts stop matching, every vCPU
  * thread is reset to the whole union, or to the VMM's own affinity once no container has a cpuset.
+ * That is the {@link PinningPolicy#EXACT} policy, the default; under {@link PinningPolicy#FIT} as
+ * many vCPUs as the union has CPUs are pinned and the others run on the union. With guest NUMA
+ * ({@link Builder#numa}) each vCPU is pinned within its own node first. Every check reads each
+ * thread's affinity and sets only the threads whose affinity differs from the plan.
  * <pre>{@code
  * SandboxResources sandbox = SandboxResources.builder()
  *         .config(podConfig)                 // enable flag, default_vcpus, sandbox cgroup
@@ -165,6 +172,10 @@ public final class SandboxResources {
         private SandboxCgroup cgroup;
         private CgroupConfig cgroupConfig;
         private boolean pinningEnabled;
+        private PinningPolicy policy = PinningPolicy.EXACT;
+        private NumaConfig numa = NumaConfig.DISABLED;
+        private HostTopology host;
+        private Path sysfsRoot = Path.of("/sys");
         private int defaultVcpus = 1;
         private boolean moveVmm;
         private Sleeper sleeper = Sleeper.THREAD_SLEEP;
@@ -248,14 +259,70 @@ public final class SandboxResources {
 
         /**
          * Takes everything a pod's configuration says: the enable flag (with its annotation
-         * applied), {@code default_vcpus}, and the cgroup layout as {@link #cgroupConfig} does.
+         * applied), the placement policy, the guest NUMA settings, {@code default_vcpus}, and the
+         * cgroup layout as {@link #cgroupConfig} does.
          *
          * @param pod the pod's configuration
          * @return this builder
          */
         public Builder config(PodConfig pod) {
             cgroupConfig(pod.cgroupConfig());
+            policy(pod.base().policy().policy());
+            numa(pod.base().numa());
             return defaultVcpus(pod.defaultVcpus());
+        }
+
+        /**
+         * Sets the placement policy of a new sandbox, overriding the configuration. A restored
+         * sandbox keeps the policy it was created with.
+         *
+         * @param policy {@link PinningPolicy#EXACT} (the default) or {@link PinningPolicy#FIT}
+         * @return this builder
+         * @since 0.3
+         */
+        public Builder policy(PinningPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Sets the guest NUMA settings, overriding the configuration: with {@code enable_numa}, each
+         * vCPU is placed within its guest node's host CPUs first, and an empty union gives every
+         * vCPU its node's host CPUs.
+         *
+         * @param numa {@code enable_numa} and {@code numa_mapping}; {@link NumaConfig#DISABLED} when not set
+         * @return this builder
+         * @since 0.3
+         */
+        public Builder numa(NumaConfig numa) {
+            this.numa = Objects.requireNonNull(numa, "numa");
+            return this;
+        }
+
+        /**
+         * Sets where the host topology comes from when NUMA is on: a sysfs tree, read when the
+         * sandbox is built.
+         *
+         * @param root where sysfs is mounted; {@code /sys} when not set
+         * @return this builder
+         * @since 0.3
+         */
+        public Builder sysfsRoot(Path root) {
+            this.sysfsRoot = Objects.requireNonNull(root, "root");
+            this.host = null;
+            return this;
+        }
+
+        /**
+         * Sets the host topology directly, instead of reading it from {@link #sysfsRoot}.
+         *
+         * @param host the host's NUMA nodes and CPUs
+         * @return this builder
+         * @since 0.3
+         */
+        public Builder hostTopology(HostTopology host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
         }
 
         /**
@@ -304,14 +371,17 @@ public final class SandboxResources {
          * @throws IllegalStateException if no VMM was set
          * @throws UnsupportedOperationException if no affinity layer was set and
          *     {@link ThreadAffinity#linux()} is unavailable
+         * @throws IllegalArgumentException naming the file or entry, if NUMA is on and the host
+         *     topology or {@code numa_mapping} cannot be read
          */
         public SandboxResources build() {
-            return new SandboxResources(new SandboxState(ports(), pinningEnabled, defaultVcpus, moveVmm));
+            return new SandboxResources(new SandboxState(ports(),
+                    new SandboxState.Placement(pinningEnabled, policy, guestNodes()), defaultVcpus, moveVmm));
         }
 
         /**
          * Takes over a sandbox from the JSON {@link SandboxResources#persist()} wrote, for example
-         * after a runtime restart. The enable flag and containers come from the JSON; the vCPU
+         * after a runtime restart. The enable flag, the policy and containers come from the JSON; the vCPU
          * threads' affinities are read back from the kernel, and threads found restricted count as
          * pinned even if the JSON says otherwise, so a later mismatch still resets them. Nothing
          * is changed until the next operation.
@@ -325,7 +395,15 @@ public final class SandboxResources {
          */
         public SandboxResources restore(String json) {
             PersistedState saved = PersistedState.fromJson(json);
-            return new SandboxResources(SandboxState.restore(saved, ports(), defaultVcpus, moveVmm));
+            return new SandboxResources(SandboxState.restore(saved, ports(), guestNodes(), defaultVcpus, moveVmm));
+        }
+
+        /** The guest nodes when NUMA is on; the host topology is read only then. */
+        private GuestNodes guestNodes() {
+            if (!numa.enabled()) {
+                return GuestNodes.NONE;
+            }
+            return GuestNodes.of(host != null ? host : HostTopology.load(sysfsRoot), numa.mapping());
         }
 
         private SandboxState.Ports ports() {

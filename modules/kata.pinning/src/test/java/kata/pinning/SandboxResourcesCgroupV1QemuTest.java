@@ -165,13 +165,22 @@ class SandboxResourcesCgroupV1QemuTest {
         return affinities;
     }
 
-    /** The real affinity calls, except that the first set fails with EPERM, as for a thread the runtime may not change. */
-    private static ThreadAffinity failingFirstSet(ThreadAffinity real) {
+    /**
+     * The real affinity calls, except that the first read and the first set fail with EPERM, as for a
+     * thread the runtime may not touch. The read fails too because the cgroup write has already
+     * given the thread its one CPU, and a check sets only the threads that differ from its plan.
+     */
+    private ThreadAffinity failingFirstSet(ThreadAffinity real) {
         return new ThreadAffinity() {
             private boolean failed;
+            private boolean readFailed;
 
             @Override
             public CpuSet get(int tid) {
+                if (!readFailed && tid != pid) {
+                    readFailed = true;
+                    throw new AffinityException("sched_getaffinity", 1, "EPERM", tid, null);
+                }
                 return real.get(tid);
             }
 

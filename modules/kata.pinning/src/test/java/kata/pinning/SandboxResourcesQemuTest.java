@@ -100,7 +100,7 @@ class SandboxResourcesQemuTest {
     void addingAContainerWithCpus0To1PinsEachVcpuToItsOwnCpu() throws IOException {
         sandbox.update(new ContainerEvent.Added("c1", CpuResources.parse("0-1", "")));
         assertEquals(List.of(CpuSet.of(0), CpuSet.of(1)), vcpuAffinities());
-        assertEquals(Outcome.PINNED, sandbox.status().lastOutcome());
+        assertEquals(Outcome.PLACED, sandbox.status().lastOutcome());
     }
 
     @Test
@@ -127,7 +127,7 @@ class SandboxResourcesQemuTest {
 
         sandbox.update(new ContainerEvent.Updated("c1", CpuResources.parse("0-1", ""))); // as a quota-only update
         assertEquals(List.of(BOTH, BOTH, BOTH), vcpuAffinities());
-        assertEquals(Outcome.RESET, sandbox.status().lastOutcome());
+        assertEquals(Outcome.WIDENED, sandbox.status().lastOutcome());
     }
 
     @Test

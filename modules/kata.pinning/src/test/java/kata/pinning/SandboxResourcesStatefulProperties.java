@@ -438,27 +438,38 @@ class SandboxResourcesStatefulProperties {
             } else if (pinState != PinState.UNPINNED) {
                 distinct.forEach(tid -> plan.put(tid, target));
             }
-            if (plan.isEmpty() || plan.equals(inForce)) {
+            if (plan.isEmpty()) {
                 return new Prediction(null, false);
+            }
+            Map<Integer, CpuSet> now = effectiveAffinities(); // what the reconciler reads from the kernel
+            if (plan.entrySet().stream().allMatch(e -> e.getValue().equals(now.get(e.getKey())))) {
+                pinState = pin ? PinState.PINNED : union.isEmpty() ? PinState.UNPINNED : PinState.RESET;
+                return new Prediction(null, false); // the kernel already has the plan: nothing is set
             }
             if (!plan.keySet().stream().allMatch(host.vmm::hasTask)) {
                 return new Prediction(Kind.FOREIGN_THREAD, false);
             }
-            if (fault instanceof Fault.Kernel kernel && plan.containsKey(kernel.tid())) {
+            // Only threads whose affinity differs from the plan are set, so only they can fail.
+            if (fault instanceof Fault.Kernel kernel && plan.containsKey(kernel.tid())
+                    && !plan.get(kernel.tid()).equals(now.get(kernel.tid()))) {
                 inForce = Map.of();
                 if (pin) { // the partial pin is undone: every vCPU thread to the union
                     plan.keySet().forEach(tid -> requested.put(tid, union));
                     pinState = PinState.RESET;
                 } else { // every other thread is reset; the failing one keeps its affinity
                     plan.forEach((tid, cpus) -> {
-                        if (tid != kernel.tid()) {
+                        if (tid != kernel.tid() && !cpus.equals(now.get(tid))) {
                             requested.put(tid, cpus);
                         }
                     });
                 }
                 return new Prediction(Kind.AFFINITY, true);
             }
-            requested.putAll(plan);
+            plan.forEach((tid, cpus) -> {
+                if (!cpus.equals(now.get(tid))) { // a thread that has its plan already is not set
+                    requested.put(tid, cpus);
+                }
+            });
             inForce = plan;
             pinState = pin ? PinState.PINNED : union.isEmpty() ? PinState.UNPINNED : PinState.RESET;
             return new Prediction(null, true);

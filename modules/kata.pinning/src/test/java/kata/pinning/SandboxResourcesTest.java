@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,7 +60,7 @@ class SandboxResourcesTest {
             sandbox.update(add("c1", "2-3"));
             assertEquals(sets("2", "3"), host.vcpuAffinities());
             assertEquals(PinState.PINNED, sandbox.status().pinState());
-            assertEquals(Outcome.PINNED, sandbox.status().lastOutcome());
+            assertEquals(Outcome.PLACED, sandbox.status().lastOutcome());
         }
 
         @Test
@@ -139,7 +140,7 @@ class SandboxResourcesTest {
             sandbox.update(new ContainerEvent.Deleted("c1"));
             assertEquals(List.of(FakeVmm.OWN_AFFINITY, FakeVmm.OWN_AFFINITY), host.vcpuAffinities());
             assertEquals(PinState.UNPINNED, sandbox.status().pinState());
-            assertEquals(Outcome.RESET, sandbox.status().lastOutcome());
+            assertEquals(Outcome.WIDENED, sandbox.status().lastOutcome());
         }
 
         /** Improvement 2: several vCPUs on one thread (one TCG thread) must not pin that thread. */
@@ -162,7 +163,7 @@ class SandboxResourcesTest {
             host.vmm.reportOneSharedThread();
             sandbox.update(updateTo("c1", "0-1"));
             assertEquals(CpuSet.parse("0-1"), host.kernel.affinityOf(shared));
-            assertEquals(Outcome.RESET, sandbox.status().lastOutcome());
+            assertEquals(Outcome.WIDENED, sandbox.status().lastOutcome());
         }
 
         /** Improvement 3: a thread id that is not QEMU's would make the runtime a confused deputy. */
@@ -509,7 +510,8 @@ class SandboxResourcesTest {
         SandboxStatus status = sandbox.status();
         assertAll(
                 () -> assertEquals("2 vCPUs for 2 CPUs (0-1): one vCPU per CPU", status.lastReason()),
-                () -> assertEquals(new SandboxStatus.VcpuStatus(0, vcpus.get(0).threadId(), Optional.of(CpuSet.of(0))),
+                () -> assertEquals(new SandboxStatus.VcpuStatus(0, vcpus.get(0).threadId(), OptionalInt.empty(),
+                                Optional.of(CpuSet.of(0)), true),
                         status.vcpus().get(0)),
                 () -> assertEquals(Optional.empty(), status.vcpus().get(1).affinity()),
                 () -> assertEquals(cpus("0-1"), status.union()));

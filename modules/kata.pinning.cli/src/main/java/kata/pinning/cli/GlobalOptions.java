@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import kata.pinning.VmmKind;
+import kata.pinning.config.PinningPolicy;
+import kata.pinning.config.PodConfig;
+import kata.pinning.config.PolicySetting;
 import picocli.CommandLine;
 
 /**
@@ -20,9 +23,11 @@ import picocli.CommandLine;
  * @param json whether output is one JSON document
  * @param verbose whether to show stack traces and debug logs
  * @param lockTimeoutSeconds how long a lifecycle command waits for the state file's lock
+ * @param policy the {@code --policy} of a new sandbox, or null to take the configuration's
+ * @param sysfs where the host's sysfs is mounted
  */
 record GlobalOptions(VmmKind vmm, Path qmp, Integer pid, Path proc, Path config, Map<String, String> annotations,
-        Path state, boolean json, boolean verbose, int lockTimeoutSeconds) {
+        Path state, boolean json, boolean verbose, int lockTimeoutSeconds, PinningPolicy policy, Path sysfs) {
 
     /**
      * {@return the VMM process id}
@@ -40,6 +45,15 @@ record GlobalOptions(VmmKind vmm, Path qmp, Integer pid, Path proc, Path config,
             throw new CommandLine.ParameterException(command, "--pid " + pid + ": no such process under " + proc);
         }
         return pid;
+    }
+
+    /**
+     * {@return the placement policy and its source: {@code --policy} over the configuration's}
+     *
+     * @param pod the pod's configuration
+     */
+    PolicySetting policyOf(PodConfig pod) {
+        return policy != null ? PolicySetting.flag(policy) : pod.base().policy();
     }
 
     /**

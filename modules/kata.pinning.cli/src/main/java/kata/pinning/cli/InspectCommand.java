@@ -5,11 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import kata.pinning.SandboxStatus;
 import kata.pinning.VcpuThread;
 import kata.pinning.Vmm;
 import kata.pinning.affinity.AffinityException;
 import kata.pinning.affinity.ThreadAffinity;
+import kata.pinning.config.PinningPolicy;
+import kata.pinning.cpuset.CpuSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -21,11 +26,11 @@ import picocli.CommandLine.Spec;
             "Show each vCPU's thread and the CPUs it may run on now.",
             "Finds the VMM's vCPUs over QMP (--qmp) or by their threads' names (--vmm), and asks the kernel for "
                     + "each thread's affinity. Needs --pid; changes nothing and needs no state. A thread that is not "
-                    + "a task of --pid is not read."},
+                    + "a task of --pid is not read. Policy is --policy, else the one of --config, else exact."},
         footerHeading = "%nJSON (--json):%n",
         footer = {
-            "  {\"vmm\":\"qemu|cloud-hypervisor|...\", \"source\":\"qmp|thread-names\",",
-            "   \"vcpus\":[{\"index\":0, \"threadId\":1234, \"affinity\":\"0\"}]}"})
+            "  {\"vmm\":\"qemu|cloud-hypervisor|...\", \"source\":\"qmp|thread-names\", \"policy\":\"exact|fit\",",
+            "   \"vcpus\":[{\"index\":0, \"threadId\":1234, \"node\":0, \"affinity\":\"0\", \"pinned\":true}]}"})
 final class InspectCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -39,9 +44,10 @@ final class InspectCommand implements Callable<Integer> {
      *
      * @param vmm the VMM kind, such as {@code cloud-hypervisor}
      * @param source how the vCPU threads were found: {@code qmp} or {@code thread-names}
+     * @param policy the placement policy that applies: {@code --policy}, else that of {@code --config}, else {@code exact}
      * @param vcpus each vCPU, in index order
      */
-    record Inspection(String vmm, String source, List<StatusView.VcpuView> vcpus) {
+    record Inspection(String vmm, String source, String policy, List<StatusView.VcpuView> vcpus) {
 
         String toText(int pid) {
             return "vmm: " + vmm + " (pid " + pid + "), source: " + source + "\n" + StatusView.vcpuTable(vcpus).stripTrailing();
@@ -54,26 +60,39 @@ final class InspectCommand implements Callable<Integer> {
         ThreadAffinity affinity = ThreadAffinity.linux();
         try (VmmConnection connection = VmmConnection.open(options, spec.commandLine())) {
             Vmm vmm = connection.vmm();
-            List<StatusView.VcpuView> vcpus = vmm.vcpus().stream()
-                    .sorted(Comparator.comparingInt(VcpuThread::index))
-                    .map(cpu -> new StatusView.VcpuView(cpu.index(), cpu.threadId(),
-                            affinityOf(affinity, options.proc(), vmm.pid(), cpu.threadId())))
+            List<VcpuThread> cpus = vmm.vcpus().stream().sorted(Comparator.comparingInt(VcpuThread::index)).toList();
+            List<Optional<CpuSet>> affinities = cpus.stream()
+                    .map(cpu -> affinityOf(affinity, options.proc(), vmm.pid(), cpu.threadId())).toList();
+            List<Boolean> pinned = SandboxStatus.pinnedOfTheirOwn(affinities);
+            List<StatusView.VcpuView> vcpus = IntStream.range(0, cpus.size())
+                    .mapToObj(i -> new StatusView.VcpuView(cpus.get(i).index(), cpus.get(i).threadId(),
+                            cpus.get(i).node().isPresent() ? cpus.get(i).node().getAsInt() : null,
+                            affinities.get(i).map(Object::toString).orElse(null), pinned.get(i)))
                     .toList();
-            Inspection inspection = new Inspection(vmm.kind(), vmm.source(), vcpus);
+            Inspection inspection = new Inspection(vmm.kind(), vmm.source(), policy(options), vcpus);
             root.output().print(inspection, () -> inspection.toText(vmm.pid()));
         }
         return KataPinning.OK;
     }
 
-    /** The thread's CPUs as a cpulist; null if it is not a task of the VMM, or is gone. */
-    private static String affinityOf(ThreadAffinity affinity, Path proc, int pid, int tid) {
+    /** The policy that applies without a sandbox: the flag, else the given configuration's, else the default. */
+    private static String policy(GlobalOptions options) {
+        if (options.policy() != null) {
+            return options.policy().configName();
+        }
+        return options.config() == null ? PinningPolicy.EXACT.configName()
+                : LiveSandbox.podConfig(options).base().policy().policy().configName();
+    }
+
+    /** The thread's CPUs; empty if it is not a task of the VMM, or is gone. */
+    private static Optional<CpuSet> affinityOf(ThreadAffinity affinity, Path proc, int pid, int tid) {
         if (tid <= 0 || !Files.isDirectory(proc.resolve(Integer.toString(pid)).resolve("task").resolve(Integer.toString(tid)))) {
-            return null;
+            return Optional.empty();
         }
         try {
-            return affinity.get(tid).toString();
+            return Optional.of(affinity.get(tid));
         } catch (AffinityException e) {
-            return null;
+            return Optional.empty();
         }
     }
 }

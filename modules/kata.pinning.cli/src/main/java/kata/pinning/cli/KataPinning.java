@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import kata.pinning.VmmKind;
+import kata.pinning.config.PinningPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,13 +89,21 @@ public final class KataPinning implements Runnable {
             description = "sandbox state (JSON); created when absent, read and rewritten by every lifecycle command")
     private Path state;
 
-    @Option(names = "--json", order = 6, description = "machine-readable output on stdout (one JSON document)")
+    @Option(names = "--policy", paramLabel = "exact|fit", order = 6, converter = PolicyOption.class,
+            description = "placement policy of a new sandbox, over runtime.vcpus_pinning_policy (default: exact)")
+    private PinningPolicy policy;
+
+    @Option(names = "--sysfs", paramLabel = "DIR", order = 7,
+            description = "where the host's sysfs is mounted, for its NUMA nodes and CPUs (default: /sys)")
+    private Path sysfs = Path.of("/sys");
+
+    @Option(names = "--json", order = 8, description = "machine-readable output on stdout (one JSON document)")
     private boolean json;
 
-    @Option(names = "--verbose", order = 7, description = "stack traces and debug logging")
+    @Option(names = "--verbose", order = 9, description = "stack traces and debug logging")
     private boolean verbose;
 
-    @Option(names = "--lock-timeout", paramLabel = "SECONDS", order = 8, defaultValue = "30",
+    @Option(names = "--lock-timeout", paramLabel = "SECONDS", order = 10, defaultValue = "30",
             description = "how long vm-started and container wait while another command holds the lock of the "
                     + "--state file (default: ${DEFAULT-VALUE})")
     private int lockTimeout;
@@ -161,12 +170,25 @@ public final class KataPinning implements Runnable {
 
     /** {@return the global options, read-only} */
     GlobalOptions options() {
-        return new GlobalOptions(vmm, qmp, pid, proc, config, Map.copyOf(annotations), state, json, verbose, lockTimeout);
+        return new GlobalOptions(vmm, qmp, pid, proc, config, Map.copyOf(annotations), state, json, verbose, lockTimeout,
+                policy, sysfs);
     }
 
     /** {@return where the command prints its result, as text or JSON per {@code --json}} */
     Output output() {
         return new Output(spec.commandLine().getOut(), json);
+    }
+
+    /** Reads {@code --policy}: one line naming the option and the allowed values when it is neither. */
+    static final class PolicyOption implements CommandLine.ITypeConverter<PinningPolicy> {
+        @Override
+        public PinningPolicy convert(String value) {
+            try {
+                return PinningPolicy.fromConfigName(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** The version shown by {@code --version}: the module's, as Maven recorded it. */

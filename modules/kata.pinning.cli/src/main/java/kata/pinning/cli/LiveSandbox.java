@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
+import kata.pinning.HostTopology;
 import kata.pinning.PinningException;
 import kata.pinning.SandboxResources;
 import kata.pinning.SandboxStatus;
@@ -26,8 +27,9 @@ import picocli.CommandLine;
  * VMM kind; a later invocation with another {@code --vmm} is refused.
  *
  * <p>The command drives pinning only: the sandbox cgroup stays the runtime's
- * ({@link SandboxCgroup#none()}). The configuration and annotations decide the enable flag when the
- * state file is created; afterwards the flag comes from the state file.
+ * ({@link SandboxCgroup#none()}). The configuration and annotations decide the enable flag, and
+ * {@code --policy} or the configuration the placement policy, when the state file is created;
+ * afterwards both come from the state file.
  */
 final class LiveSandbox implements AutoCloseable {
 
@@ -81,9 +83,13 @@ final class LiveSandbox implements AutoCloseable {
             vmm = VmmConnection.open(options, command);
             SandboxResources.Builder builder = SandboxResources.builder()
                     .config(pod)
+                    .policy(options.policyOf(pod).policy())
                     .cgroup(SandboxCgroup.none())
                     .vmm(vmm.vmm())
                     .procRoot(options.proc());
+            if (pod.base().numa().enabled()) {
+                builder.hostTopology(hostTopology(options));
+            }
             SandboxResources sandbox = saved.isPresent() ? restore(builder, saved.get(), state) : builder.build();
             return new LiveSandbox(vmm, sandbox, state, saved, lock);
         } catch (IOException | RuntimeException e) {
@@ -125,6 +131,15 @@ final class LiveSandbox implements AutoCloseable {
             return builder.restore(saved.sandboxJson());
         } catch (IllegalArgumentException e) {
             throw new BadInputException("the state file " + state + " does not hold a sandbox: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the host's NUMA nodes under {@code --sysfs}, before a new or restored sandbox needs them. */
+    private static HostTopology hostTopology(GlobalOptions options) {
+        try {
+            return HostTopology.load(options.sysfs());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--sysfs " + options.sysfs() + ": " + e.getMessage(), e);
         }
     }
 

@@ -16,9 +16,10 @@ import picocli.CommandLine.Spec;
                     + "Needs --pid and --state (and --vmm, or --qmp for QEMU over QMP); changes nothing."},
         footerHeading = "%nJSON (--json), also printed by vm-started and container:%n",
         footer = {
-            "  {\"enabled\":true, \"pinned\":true, \"cpuset\":\"0-1\",",
+            "  {\"enabled\":true, \"policy\":\"exact|fit\", \"pinned\":true, \"cpuset\":\"0-1\",",
             "   \"decision\":\"none|pinned|reset|skipped|unchanged|failed\", \"reason\":\"...\",",
-            "   \"vcpus\":[{\"index\":0, \"threadId\":1234, \"affinity\":\"0\"}],",
+            "   \"vcpus\":[{\"index\":0, \"threadId\":1234, \"node\":null, \"affinity\":\"0\",",
+            "     \"pinned\":true}],",
             "   \"containers\":{\"c1\":{\"cpus\":\"0-1\", \"mems\":\"0\"}}}"})
 final class StatusCommand implements Callable<Integer> {
 

@@ -13,7 +13,8 @@ import kata.pinning.SandboxStatus;
  * affinity as the kernel reports it.
  *
  * @param enabled whether the sandbox allows pinning
- * @param pinned whether each vCPU thread is pinned to its own CPU now
+ * @param policy the placement policy the sandbox was created with: {@code exact} or {@code fit}
+ * @param pinned whether vCPU threads are pinned to CPUs of their own now (some of them, under {@code fit})
  * @param cpuset the union of the containers' cpusets
  * @param decision the last decision: {@code none}, {@code pinned}, {@code reset}, {@code skipped},
  *     {@code unchanged} or {@code failed}
@@ -21,7 +22,7 @@ import kata.pinning.SandboxStatus;
  * @param vcpus each vCPU, in index order
  * @param containers each container's cpuset, by id
  */
-record StatusView(boolean enabled, boolean pinned, String cpuset, String decision, String reason,
+record StatusView(boolean enabled, String policy, boolean pinned, String cpuset, String decision, String reason,
         List<VcpuView> vcpus, Map<String, ContainerView> containers) {
 
     /**
@@ -29,9 +30,17 @@ record StatusView(boolean enabled, boolean pinned, String cpuset, String decisio
      *
      * @param index its index in the VM
      * @param threadId its host thread id
+     * @param node its guest NUMA node as the VMM reports it, or null
      * @param affinity its thread's allowed CPUs as a cpulist, or null when they cannot be read
+     * @param pinned whether that is one CPU of its own, which no other vCPU thread has as its whole affinity
      */
-    record VcpuView(int index, int threadId, String affinity) {
+    record VcpuView(int index, int threadId, Integer node, String affinity, boolean pinned) {
+
+        /** {@return the view of a vCPU's status} */
+        static VcpuView of(SandboxStatus.VcpuStatus v) {
+            return new VcpuView(v.index(), v.threadId(), v.node().isPresent() ? v.node().getAsInt() : null,
+                    v.affinity().map(Object::toString).orElse(null), v.pinned());
+        }
     }
 
     /**
@@ -54,11 +63,9 @@ record StatusView(boolean enabled, boolean pinned, String cpuset, String decisio
     static StatusView of(SandboxStatus status, String decision, String reason) {
         Map<String, ContainerView> containers = new LinkedHashMap<>();
         status.containers().forEach((id, r) -> containers.put(id, container(r)));
-        return new StatusView(status.pinningEnabled(), status.pinState() == SandboxStatus.PinState.PINNED,
-                status.union().cpus().toString(), decision, reason,
-                status.vcpus().stream().map(v -> new VcpuView(v.index(), v.threadId(),
-                        v.affinity().map(Object::toString).orElse(null))).toList(),
-                containers);
+        return new StatusView(status.pinningEnabled(), status.policy().configName(),
+                status.pinState() == SandboxStatus.PinState.PINNED, status.union().cpus().toString(), decision, reason,
+                status.vcpus().stream().map(VcpuView::of).toList(), containers);
     }
 
     /** {@return the view of a status with its own last decision} */
@@ -66,9 +73,13 @@ record StatusView(boolean enabled, boolean pinned, String cpuset, String decisio
         return of(status, decisionOf(status.lastOutcome()), status.lastReason());
     }
 
-    /** {@return the JSON name of an outcome, such as {@code pinned}} */
+    /** {@return the JSON name of an outcome: {@code pinned} for a plan with pins, {@code reset} for one of masks} */
     static String decisionOf(SandboxStatus.Outcome outcome) {
-        return outcome.name().toLowerCase(Locale.ROOT);
+        return switch (outcome) {
+            case PLACED -> "pinned";
+            case WIDENED -> "reset";
+            default -> outcome.name().toLowerCase(Locale.ROOT);
+        };
     }
 
     private static ContainerView container(CpuResources r) {
@@ -78,7 +89,7 @@ record StatusView(boolean enabled, boolean pinned, String cpuset, String decisio
     /** {@return the text form: a summary line, the decision, and a table of the vCPUs} */
     String toText() {
         StringBuilder text = new StringBuilder();
-        text.append("pinning ").append(enabled ? "enabled" : "disabled")
+        text.append("pinning ").append(enabled ? "enabled" : "disabled").append(", policy ").append(policy)
                 .append(", vCPUs ").append(pinned ? "pinned" : "not pinned")
                 .append(", containers' cpuset ").append(cpuset.isEmpty() ? "(none)" : cpuset);
         if (!containers.isEmpty()) {

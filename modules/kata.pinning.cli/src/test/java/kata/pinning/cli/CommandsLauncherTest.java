@@ -81,7 +81,8 @@ class CommandsLauncherTest {
         Path file = writeConfig("[runtime]\nenable_vcpus_pinning = true\n[hypervisor.qemu]\ndefault_vcpus = 1\n");
         JsonNode config = kataPinning("--json", "--config", file.toString(), "config").json();
         assertEquals(List.of("enableVcpusPinning", "source", "defaultVcpus", "defaultMaxVcpus", "hypervisor",
-                "sandboxCgroupOnly", "file", "dropIns", "pinningOrigin"), List.copyOf(config.propertyNames()));
+                "sandboxCgroupOnly", "file", "dropIns", "pinningOrigin", "policy", "policySource"),
+                List.copyOf(config.propertyNames()));
         assertTrue(config.path("enableVcpusPinning").booleanValue());
         assertEquals("file", config.path("source").stringValue());
         assertEquals(1, config.path("defaultVcpus").intValue());

@@ -35,7 +35,7 @@ class LibraryTourTest {
                     .build();
             sandbox.vmStarted();
             sandbox.update(new ContainerEvent.Added("c1", CpuResources.parse(cpus, "")));
-            System.out.println(sandbox.status().lastOutcome()); // PINNED: vCPU 0 on CPU 0, vCPU 1 on CPU 1
+            System.out.println(sandbox.status().lastOutcome()); // PLACED: vCPU 0 on CPU 0, vCPU 1 on CPU 1
             return sandbox.persist();                            // for SandboxResources.builder()...restore(json)
         }
     }

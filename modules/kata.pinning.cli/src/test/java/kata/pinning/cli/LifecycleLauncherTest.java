@@ -50,7 +50,7 @@ class LifecycleLauncherTest {
     }
 
     private static final List<String> STATUS_FIELDS =
-            List.of("enabled", "pinned", "cpuset", "decision", "reason", "vcpus", "containers");
+            List.of("enabled", "policy", "pinned", "cpuset", "decision", "reason", "vcpus", "containers");
 
     @TempDir
     static Path dir;
@@ -94,7 +94,7 @@ class LifecycleLauncherTest {
         for (int i = 0; i < LiveVm.VCPUS; i++) {
             assertEquals(CpuSet.of(two.nth(i)), vm.allowedCpus(tids.get(i)), "vCPU " + i + " in /proc");
             JsonNode vcpu = pinned.path("vcpus").get(i);
-            assertEquals(List.of("index", "threadId", "affinity"), List.copyOf(vcpu.propertyNames()));
+            assertEquals(List.of("index", "threadId", "node", "affinity", "pinned"), List.copyOf(vcpu.propertyNames()));
             assertEquals(Integer.toString(two.nth(i)), vcpu.path("affinity").stringValue());
         }
 
@@ -139,7 +139,7 @@ class LifecycleLauncherTest {
     void inspectShowsEachVcpuThreadAndItsAffinityAndHowTheyWereFound() throws Exception {
         String pid = Long.toString(vm.qemu.pid());
         JsonNode overQmp = kataPinning("--json", "--qmp", vm.qemu.qmpSocket().toString(), "--pid", pid, "inspect").json();
-        assertEquals(List.of("vmm", "source", "vcpus"), List.copyOf(overQmp.propertyNames()));
+        assertEquals(List.of("vmm", "source", "policy", "vcpus"), List.copyOf(overQmp.propertyNames()));
         assertEquals("qemu", overQmp.path("vmm").stringValue());
         assertEquals("qmp", overQmp.path("source").stringValue());
         assertEquals(LiveVm.VCPUS, overQmp.path("vcpus").size());

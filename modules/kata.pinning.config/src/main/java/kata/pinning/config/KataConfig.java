@@ -31,8 +31,9 @@ import kata.pinning.config.internal.PinningAnnotations;
  * {@code config.d} are ignored.
  *
  * <p><b>Keys read</b>: {@code runtime.enable_vcpus_pinning}, {@code runtime.sandbox_cgroup_only},
- * {@code runtime.hypervisor_name}, and {@code default_vcpus} and {@code default_maxvcpus} of the
- * hypervisor table in use (see {@link RuntimeConfig#hypervisorName()}). Unknown keys are ignored; a
+ * {@code runtime.hypervisor_name}, the kata-pinning extension {@code runtime.vcpus_pinning_policy},
+ * and {@code default_vcpus}, {@code default_maxvcpus}, {@code enable_numa} and {@code numa_mapping}
+ * of the hypervisor table in use (see {@link RuntimeConfig#hypervisorName()}). Unknown keys are ignored; a
  * known key of the wrong type is a {@link ConfigException}, never a default.
  *
  * <p><b>Pods</b>: {@link #forPod(Map)} applies the pod annotation {@value PodConfig#PINNING_ANNOTATION}
@@ -207,6 +208,34 @@ public final class KataConfig {
         return settings.pinningOrigin();
     }
 
+    /**
+     * {@return {@code runtime.vcpus_pinning_policy}, a kata-pinning extension key, and whether the
+     * base file or a drop-in set it; {@link PolicySetting#DEFAULT} when none did}
+     *
+     * @since 0.3
+     */
+    public PolicySetting policy() {
+        return settings.policy();
+    }
+
+    /**
+     * {@return the file whose {@code vcpus_pinning_policy} is in effect; empty when none sets it}
+     *
+     * @since 0.3
+     */
+    public Optional<Path> policyOrigin() {
+        return settings.policyOrigin();
+    }
+
+    /**
+     * {@return {@code enable_numa} and {@code numa_mapping} of the hypervisor table in use}
+     *
+     * @since 0.3
+     */
+    public NumaConfig numa() {
+        return settings.numa();
+    }
+
     /** {@return the base configuration file, with symlinks resolved} */
     public Path source() {
         return source;
@@ -220,6 +249,7 @@ public final class KataConfig {
     @Override
     public String toString() {
         return "KataConfig[source=" + source + ", dropIns=" + dropIns + ", runtime=" + runtime()
-                + ", hypervisor=" + hypervisor() + ", pinning=" + pinning() + "]";
+                + ", hypervisor=" + hypervisor() + ", pinning=" + pinning() + ", policy=" + policy()
+                + ", numa=" + numa() + "]";
     }
 }

@@ -7,29 +7,32 @@ import java.util.Objects;
 import java.util.TreeMap;
 import kata.pinning.CpuResources;
 import kata.pinning.SandboxStatus.PinState;
+import kata.pinning.config.PinningPolicy;
 import kata.pinning.cpuset.CpuSet;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What a sandbox writes to disk so that a restarted runtime can take it over: the enable flag, each
- * container's cpuset, and the pin state. The vCPU threads' real affinities are not stored; a
+ * What a sandbox writes to disk so that a restarted runtime can take it over: the enable flag, the
+ * placement policy, each container's cpuset, and the pin state. The vCPU threads' real affinities are not stored; a
  * restore reads them from the kernel.
  *
  * <p>The JSON form, version {@value #VERSION}, is mapped field by field, so no type needs to be
  * opened to Jackson's reflection:
  * <pre>{@code
- * {"version":1,"pinningEnabled":true,"vmStarted":true,"vmmAffinity":"0-1","pinState":"PINNED",
- *  "containers":{"c1":{"cpus":"0-1","mems":"0"}}}
+ * {"version":1,"pinningEnabled":true,"policy":"fit","vmStarted":true,"vmmAffinity":"0-1",
+ *  "pinState":"PINNED","containers":{"c1":{"cpus":"0-1","mems":"0"}}}
  * }</pre>
+ * A state without {@code policy}, written before policies existed, reads as {@code exact}.
  *
  * @param pinningEnabled whether the sandbox allows pinning
+ * @param policy the placement policy the sandbox was created with
  * @param vmStarted whether the VM had started
  * @param vmmAffinity the VMM process's own affinity, taken when the VM started; empty before
  * @param pinState the pin state
  * @param containers each container's resources, by id
  */
-public record PersistedState(boolean pinningEnabled, boolean vmStarted, CpuSet vmmAffinity, PinState pinState,
+public record PersistedState(boolean pinningEnabled, PinningPolicy policy, boolean vmStarted, CpuSet vmmAffinity, PinState pinState,
                              Map<String, CpuResources> containers) {
 
     /** The format version this class writes and reads. */
@@ -39,6 +42,7 @@ public record PersistedState(boolean pinningEnabled, boolean vmStarted, CpuSet v
 
     /** Checks and copies the components. */
     public PersistedState {
+        Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(vmmAffinity, "vmmAffinity");
         Objects.requireNonNull(pinState, "pinState");
         containers = Collections.unmodifiableMap(new TreeMap<>(containers));
@@ -49,6 +53,7 @@ public record PersistedState(boolean pinningEnabled, boolean vmStarted, CpuSet v
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("version", VERSION);
         root.put("pinningEnabled", pinningEnabled);
+        root.put("policy", policy.configName());
         root.put("vmStarted", vmStarted);
         root.put("vmmAffinity", vmmAffinity.toString());
         root.put("pinState", pinState.name());
@@ -91,7 +96,7 @@ public record PersistedState(boolean pinningEnabled, boolean vmStarted, CpuSet v
                 throw new IllegalArgumentException(where + "." + e.getMessage(), e.getCause());
             }
         }
-        return new PersistedState(bool(root, "pinningEnabled"), bool(root, "vmStarted"),
+        return new PersistedState(bool(root, "pinningEnabled"), policy(root), bool(root, "vmStarted"),
                 cpuSet(root, "vmmAffinity"), pinState(root), containers);
     }
 
@@ -113,6 +118,16 @@ public record PersistedState(boolean pinningEnabled, boolean vmStarted, CpuSet v
             return CpuSet.parse(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + " \"" + text + "\" is not a cpulist: " + e.getMessage(), e);
+        }
+    }
+
+    private static PinningPolicy policy(JsonNode root) {
+        String field = WHAT + ": policy";
+        String text = Json.string(root, "policy", PinningPolicy.EXACT.configName(), field);
+        try {
+            return PinningPolicy.fromConfigName(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + " " + e.getMessage(), e);
         }
     }
 

@@ -108,7 +108,7 @@ public final class PinningRule {
     }
 
     /** {@return for example "1 vCPU for 2 CPUs (0-1)"} */
-    private static String counts(List<VcpuThread> threads, CpuSet union) {
+    static String counts(List<VcpuThread> threads, CpuSet union) {
         return plural(threads.size(), "vCPU") + " for " + plural(union.size(), "CPU") + " (" + union + ")";
     }
 

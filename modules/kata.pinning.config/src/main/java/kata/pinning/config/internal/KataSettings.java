@@ -5,8 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import kata.pinning.config.HypervisorConfig;
+import kata.pinning.config.NumaConfig;
+import kata.pinning.config.PinningPolicy;
 import kata.pinning.config.PinningSetting;
+import kata.pinning.config.PolicySetting;
 import kata.pinning.config.RuntimeConfig;
 
 /**
@@ -21,14 +25,23 @@ import kata.pinning.config.RuntimeConfig;
  * @param hypervisor    the hypervisor table's adjusted vCPU sizing
  * @param pinning       {@code enable_vcpus_pinning} and the layer that set it
  * @param pinningOrigin the file that set {@code enable_vcpus_pinning}, if any did
+ * @param policy        {@code vcpus_pinning_policy} and the layer that set it
+ * @param policyOrigin  the file that set {@code vcpus_pinning_policy}, if any did
+ * @param numa          {@code enable_numa} and {@code numa_mapping} of the hypervisor table
  */
 public record KataSettings(RuntimeConfig runtime, HypervisorConfig hypervisor, PinningSetting pinning,
-                           Optional<Path> pinningOrigin) {
+                           Optional<Path> pinningOrigin, PolicySetting policy, Optional<Path> policyOrigin,
+                           NumaConfig numa) {
 
     /** The hypervisor when the configuration has no {@code [hypervisor.*]} table at all. */
     public static final String DEFAULT_HYPERVISOR = "qemu";
 
+    /** The kata-pinning extension key of {@code [runtime]} that chooses the placement policy. */
+    public static final String POLICY_KEY = "vcpus_pinning_policy";
+
     private static final long U32_MAX = 0xFFFF_FFFFL;
+    /** A host-node list as {@code numa_mapping} takes it: {@code 0}, {@code 0-1}, {@code 0,2-3}. */
+    private static final Pattern NODE_LIST = Pattern.compile("\\s*\\d+(-\\d+)?(\\s*,\\s*\\d+(-\\d+)?)*\\s*");
 
     /**
      * @param merged   the merged configuration
@@ -50,10 +63,38 @@ public record KataSettings(RuntimeConfig runtime, HypervisorConfig hypervisor, P
                 .map(v -> new PinningSetting(v, origin.orElseThrow().equals(merged.base())
                         ? PinningSetting.Source.FILE : PinningSetting.Source.DROP_IN))
                 .orElse(PinningSetting.DEFAULT);
+        Optional<Path> policyOrigin = tree.string("runtime", POLICY_KEY)
+                .flatMap(v -> merged.origin(List.of("runtime", POLICY_KEY)));
+        PolicySetting policy = policy(tree, merged, policyOrigin);
         return new KataSettings(
                 new RuntimeConfig(pinning.enabled(), sandboxOnly, name),
                 new HypervisorConfig(name, sizing.defaultVcpus(), sizing.defaultMaxVcpus()),
-                pinning, origin);
+                pinning, origin, policy, policyOrigin, numa(tree, name));
+    }
+
+    private static PolicySetting policy(TypedTree tree, MergedToml merged, Optional<Path> origin) {
+        String[] key = {"runtime", POLICY_KEY};
+        return tree.string(key).map(text -> {
+            try {
+                return new PolicySetting(PinningPolicy.fromConfigName(text), origin.orElseThrow().equals(merged.base())
+                        ? PolicySetting.Source.FILE : PolicySetting.Source.DROP_IN);
+            } catch (IllegalArgumentException e) {
+                throw tree.problem(key, "must be " + PinningPolicy.allowedNames() + ", found " + TypedTree.describe(text));
+            }
+        }).orElse(PolicySetting.DEFAULT);
+    }
+
+    private static NumaConfig numa(TypedTree tree, String hypervisor) {
+        boolean enabled = tree.bool("hypervisor", hypervisor, "enable_numa").orElse(false);
+        String[] key = {"hypervisor", hypervisor, "numa_mapping"};
+        List<String> mapping = tree.stringList(key).orElse(List.of());
+        for (String hostNodes : mapping) {
+            if (!NODE_LIST.matcher(hostNodes).matches()) {
+                throw tree.problem(key, "each entry must be a list of host NUMA nodes such as \"0\" or \"0-1\", found "
+                        + TypedTree.describe(hostNodes));
+            }
+        }
+        return new NumaConfig(enabled, mapping);
     }
 
     private static String hypervisorName(TypedTree tree, MergedToml merged) {

@@ -42,6 +42,16 @@ final class TypedTree {
         });
     }
 
+    /** An array of strings, such as {@code numa_mapping = ["0", "1-2"]}. */
+    Optional<List<String>> stringList(String... path) {
+        return get(path).map(v -> {
+            if (v instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+                return list.stream().map(String.class::cast).toList();
+            }
+            throw wrongType(path, "an array of strings", v);
+        });
+    }
+
     /** An integer or a float, as serde reads a TOML integer into an {@code f32} field. */
     Optional<Double> number(String... path) {
         return get(path).map(v -> switch (v) {
