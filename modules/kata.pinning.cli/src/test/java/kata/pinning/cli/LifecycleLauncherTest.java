@@ -2,6 +2,7 @@ package kata.pinning.cli;
 
 import static kata.pinning.cli.Launcher.kataPinning;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -38,15 +39,23 @@ class LifecycleLauncherTest {
     record Run(String policy, LiveVm.Source source) {
 
         String[] args(String... command) {
-            return vm.args(source, command);
+            String[] withPolicy = policy.equals("exact") ? command
+                    : Stream.concat(Stream.of("--policy", policy), Stream.of(command)).toArray(String[]::new);
+            return vm.args(source, withPolicy);
+        }
+
+        boolean fit() {
+            return policy.equals("fit");
         }
     }
 
-    /** Every run; another policy joins with one line per source here, and its option in {@link Run#args}. */
+    /** Every run: each policy with each way of finding the vCPU threads. */
     static Stream<Arguments> runs() {
         return Stream.of(
                 Arguments.argumentSet("exact, over QMP", new Run("exact", LiveVm.Source.QMP)),
-                Arguments.argumentSet("exact, by thread names", new Run("exact", LiveVm.Source.THREAD_NAMES)));
+                Arguments.argumentSet("exact, by thread names", new Run("exact", LiveVm.Source.THREAD_NAMES)),
+                Arguments.argumentSet("fit, over QMP", new Run("fit", LiveVm.Source.QMP)),
+                Arguments.argumentSet("fit, by thread names", new Run("fit", LiveVm.Source.THREAD_NAMES)));
     }
 
     private static final List<String> STATUS_FIELDS =
@@ -104,8 +113,16 @@ class LifecycleLauncherTest {
         assertEquals(pinned.path("reason"), status.path("reason"));
         assertEquals(two.toString(), status.path("containers").path("c1").path("cpus").stringValue());
 
-        JsonNode reset = kataPinning(run.args("--json", "container", "update", "c1", "--cpus", low)).json();
-        assertEquals("reset", reset.path("decision").stringValue());
+        // Two vCPUs on one CPU: exact resets both to it; fit pins vCPU 0 there and gives vCPU 1 the union.
+        JsonNode narrowed = kataPinning(run.args("--json", "container", "update", "c1", "--cpus", low)).json();
+        assertEquals(run.policy(), narrowed.path("policy").stringValue());
+        assertEquals(run.fit() ? "pinned" : "reset", narrowed.path("decision").stringValue());
+        // The union is vCPU 0's CPU too, so in the kernel's view neither vCPU has a CPU of its own.
+        assertFalse(narrowed.path("vcpus").get(0).path("pinned").booleanValue(), narrowed::toString);
+        assertFalse(narrowed.path("vcpus").get(1).path("pinned").booleanValue(), narrowed::toString);
+        if (run.fit()) {
+            assertTrue(narrowed.path("reason").stringValue().endsWith(": 1 pinned, 1 on the union"), narrowed::toString);
+        }
         for (int tid : tids) {
             assertEquals(CpuSet.of(two.first()), vm.allowedCpus(tid));
         }
