@@ -11,6 +11,7 @@ import kata.pinning.config.NumaConfig;
 import kata.pinning.config.PinningPolicy;
 import kata.pinning.config.PodConfig;
 import kata.pinning.internal.GuestNodes;
+import kata.pinning.internal.ListsOwnTasks;
 import kata.pinning.internal.PersistedState;
 import kata.pinning.internal.ProcTasks;
 import kata.pinning.internal.Sleeper;
@@ -413,7 +414,11 @@ public final class SandboxResources {
             SandboxCgroup sandboxCgroup = cgroup != null ? cgroup
                     : cgroupConfig != null ? SandboxCgroup.cgroupfs(cgroupConfig.sandboxPath())
                     : SandboxCgroup.none();
-            return new SandboxState.Ports(vmm, tasks != null ? tasks : new ProcTasks(ProcTasks.DEFAULT_ROOT),
+            TaskTable taskTable = tasks != null ? tasks : new ProcTasks(ProcTasks.DEFAULT_ROOT);
+            if (taskTable instanceof ProcTasks procfs) {
+                taskTable = ListsOwnTasks.reusingListing(vmm, procfs); // one scan per step, not two
+            }
+            return new SandboxState.Ports(vmm, taskTable,
                     affinity != null ? affinity : ThreadAffinity.linux(), sandboxCgroup, sleeper);
         }
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import kata.pinning.VcpuThread;
 import kata.pinning.Vmm;
@@ -28,7 +29,7 @@ import kata.pinning.qmp.QmpException;
  * failure then is reported as it comes. A client opened that way belongs to this object, which
  * closes it when it has to be replaced in turn.
  */
-public final class QemuVmm implements Vmm {
+public final class QemuVmm implements Vmm, ListsOwnTasks {
 
     /** The time allowed for connecting again after the client was closed. */
     static final Duration RECONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -40,6 +41,8 @@ public final class QemuVmm implements Vmm {
     private boolean ownsClient;
     private TaskSnapshot lastTasks;
     private List<VcpuThread> lastVcpus;
+    /** The listing of the latest {@link #vcpus()} call, reused by the confused-deputy check. */
+    private TaskSnapshot latestListing;
 
     /**
      * Wraps a connected client.
@@ -68,6 +71,7 @@ public final class QemuVmm implements Vmm {
         lock.lock();
         try {
             Optional<TaskSnapshot> tasks = TaskSnapshot.take(procRoot, pid);
+            latestListing = tasks.orElse(null);
             if (tasks.isPresent() && lastTasks != null && tasks.get().sameThreads(lastTasks)) {
                 return lastVcpus;
             }
@@ -75,6 +79,16 @@ public final class QemuVmm implements Vmm {
             lastTasks = tasks.orElse(null);
             lastVcpus = vcpus;
             return vcpus;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Set<Integer>> tasksListedUnder(Path root) {
+        lock.lock();
+        try {
+            return latestListing != null && procRoot.equals(root) ? Optional.of(latestListing.tidSet()) : Optional.empty();
         } finally {
             lock.unlock();
         }

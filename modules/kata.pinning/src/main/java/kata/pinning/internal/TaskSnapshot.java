@@ -9,7 +9,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A process's threads at one moment, enough to tell whether any thread started or ended since an
@@ -71,6 +73,15 @@ public record TaskSnapshot(int[] tids, long lastStartTime) {
         String line = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
         String[] fields = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
         return Long.parseLong(fields[START_TIME_FIELD - 3]); // fields[0] is field 3, the state
+    }
+
+    /** {@return the thread ids, as a set} */
+    public Set<Integer> tidSet() {
+        Set<Integer> set = new HashSet<>(tids.length * 2);
+        for (int tid : tids) {
+            set.add(tid);
+        }
+        return set;
     }
 
     /** {@return whether both snapshots show the same threads} */

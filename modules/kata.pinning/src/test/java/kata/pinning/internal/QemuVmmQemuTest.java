@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -118,6 +120,19 @@ class QemuVmmQemuTest {
 
     @Test
     @Order(2)
+    void theListingOfEachCheckIsQemusTasksAndIsOfferedOnlyForItsOwnProcRoot() throws IOException {
+        List<VcpuThread> vcpus = vmm.vcpus(); // a cached answer: the listing is still taken
+
+        Set<Integer> listed = vmm.tasksListedUnder(PROC).orElseThrow();
+        Set<Integer> scanned = new ProcTasks(PROC).tasksOf((int) vm.pid());
+        assertTrue(listed.contains((int) vm.pid()), "QEMU's main thread");
+        vcpus.forEach(v -> assertTrue(listed.contains(v.threadId()), "vCPU " + v.index() + "'s thread"));
+        assertTrue(scanned.containsAll(vcpus.stream().map(VcpuThread::threadId).toList()), "a scan of its own agrees");
+        assertEquals(Optional.empty(), vmm.tasksListedUnder(Path.of("/host/proc")), "another root is scanned, never assumed");
+    }
+
+    @Test
+    @Order(3)
     void aClosedClientIsReplacedByOneNewConnection() throws IOException {
         qmp.close(); // as when QEMU or the session dropped the connection
         // QEMU serves one client at a time: plug a vCPU through another one, then let go.
