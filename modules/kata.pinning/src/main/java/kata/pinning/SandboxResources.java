@@ -3,6 +3,7 @@ package kata.pinning;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import kata.pinning.affinity.ThreadAffinity;
 import kata.pinning.cgroup.SandboxCgroup;
@@ -168,6 +169,8 @@ public final class SandboxResources {
     public static final class Builder {
 
         private Vmm vmm;
+        /** For {@link #qemu}: QEMU under the proc root known at build time. */
+        private Function<Path, Vmm> qemuUnder;
         private TaskTable tasks;
         private ThreadAffinity affinity;
         private SandboxCgroup cgroup;
@@ -185,8 +188,8 @@ public final class SandboxResources {
         }
 
         /**
-         * Sets the VMM: a QEMU process and a QMP connection to it. The connection stays the caller's
-         * to close.
+         * Sets the VMM: a QEMU process and a QMP connection to it, as {@link Vmm#qemu(QmpClient, int, Path)}
+         * with this builder's {@link #procRoot}. The connection stays the caller's to close.
          *
          * @param qmp a connected QMP client
          * @param pid QEMU's process id; every vCPU thread QEMU reports must be one of its tasks
@@ -194,7 +197,9 @@ public final class SandboxResources {
          * @throws IllegalArgumentException if {@code pid <= 0}
          */
         public Builder qemu(QmpClient qmp, int pid) {
-            return vmm(Vmm.qemu(qmp, pid));
+            vmm(Vmm.qemu(qmp, pid)); // checks the arguments now
+            qemuUnder = root -> Vmm.qemu(qmp, pid, root);
+            return this;
         }
 
         /**
@@ -205,6 +210,7 @@ public final class SandboxResources {
          */
         public Builder vmm(Vmm vmm) {
             this.vmm = Objects.requireNonNull(vmm, "vmm");
+            qemuUnder = null;
             return this;
         }
 
@@ -415,10 +421,12 @@ public final class SandboxResources {
                     : cgroupConfig != null ? SandboxCgroup.cgroupfs(cgroupConfig.sandboxPath())
                     : SandboxCgroup.none();
             TaskTable taskTable = tasks != null ? tasks : new ProcTasks(ProcTasks.DEFAULT_ROOT);
+            Vmm chosen = vmm;
             if (taskTable instanceof ProcTasks procfs) {
-                taskTable = ListsOwnTasks.reusingListing(vmm, procfs); // one scan per step, not two
+                chosen = qemuUnder != null ? qemuUnder.apply(procfs.root()) : vmm;
+                taskTable = ListsOwnTasks.reusingListing(chosen, procfs); // one scan per step, not two
             }
-            return new SandboxState.Ports(vmm, taskTable,
+            return new SandboxState.Ports(chosen, taskTable,
                     affinity != null ? affinity : ThreadAffinity.linux(), sandboxCgroup, sleeper);
         }
     }
