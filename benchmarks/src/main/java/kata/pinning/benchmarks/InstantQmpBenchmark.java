@@ -27,6 +27,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * One {@code query-cpus-fast} round trip against {@link InstantQmpServer}, which answers at once
@@ -34,6 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * resources): the client's own cost, which QEMU's monitor hides (under TCG it reads a command one
  * byte per main-loop iteration). This library's {@link QmpClient} (typed result) against
  * {@link RawQmp}, which only reads the reply's bytes. Target: at most 1.15x the raw socket at every N.
+ *
+ * <p>A third client shows what any client that reads the reply as JSON with Jackson pays at least:
+ * the raw round trip, then Jackson's tokenizer over the reply's bytes, every token read and none
+ * turned into a value.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,6 +55,8 @@ public class InstantQmpBenchmark {
     public int vcpus;
 
     private final ByteBuffer query = RawQmp.command("query-cpus-fast");
+    private final JsonFactory json = new JsonFactory();
+    private final byte[] reply = new byte[1 << 20];
     private Path dir;
     private InstantQmpServer server;
     private QmpClient client;
@@ -95,5 +105,18 @@ public class InstantQmpBenchmark {
     @Benchmark
     public int rawSocket() throws IOException {
         return raw.roundTrip(query);
+    }
+
+    @Benchmark
+    public int rawSocketJsonTokens() throws IOException {
+        int length = raw.roundTrip(query);
+        raw.copyReply(reply, length);
+        int tokens = 0;
+        try (JsonParser parser = json.createParser(ObjectReadContext.empty(), reply, 0, length)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                tokens++;
+            }
+        }
+        return tokens;
     }
 }

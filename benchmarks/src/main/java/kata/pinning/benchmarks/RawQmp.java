@@ -64,6 +64,11 @@ final class RawQmp implements AutoCloseable {
         return readLine();
     }
 
+    /** Copies the first {@code length} bytes of the last reply into {@code into}. */
+    void copyReply(byte[] into, int length) {
+        in.get(0, into, 0, length);
+    }
+
     /** As {@link #roundTrip}, returning the reply as text, for setting up and checking. */
     String roundTripText(ByteBuffer command) throws IOException {
         int length = roundTrip(command);

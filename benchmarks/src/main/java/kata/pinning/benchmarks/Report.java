@@ -131,6 +131,7 @@ final class Report {
     private void qmp(String prefix, String what, Double limit) {
         boolean met = true;
         List<String> ratios = new ArrayList<>();
+        List<String> toTokens = new ArrayList<>();
         for (int n : vcpuCounts(prefix)) {
             Stats raw = stats.get(prefix + "rawSocket@" + n);
             Stats library = stats.get(prefix + "library@" + n);
@@ -138,10 +139,17 @@ final class Report {
                 continue;
             }
             row(what + ": raw socket (floor)", n, raw, raw);
+            Stats tokens = stats.get(prefix + "rawSocketJsonTokens@" + n);
+            if (tokens != null) {
+                row(what + ": raw socket + Jackson tokens, no records", n, tokens, raw);
+            }
             if (library != null) {
                 row(what + ": kata-pinning", n, library, raw);
                 met &= limit == null || ratio(library, raw) <= limit;
                 ratios.add(ratioText(library, raw) + " at " + n);
+                if (tokens != null) {
+                    toTokens.add(ratioText(library, tokens) + " at " + n);
+                }
             }
         }
         if (ratios.isEmpty()) {
@@ -151,6 +159,10 @@ final class Report {
             target(what + " at most " + limit + "x the raw socket at every N", met, String.join(", ", ratios));
         } else {
             targets.add(what + ", ratio to the raw socket (reported, no target): " + String.join(", ", ratios));
+        }
+        if (!toTokens.isEmpty()) {
+            targets.add(what + ", ratio to the raw socket + Jackson tokens (reported, no target): "
+                    + String.join(", ", toTokens));
         }
     }
 

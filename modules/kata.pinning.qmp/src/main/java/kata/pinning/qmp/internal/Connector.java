@@ -110,7 +110,7 @@ public final class Connector {
     private static JsonNode awaitGreeting(Session session, long deadline, Duration timeout) throws QmpException {
         try {
             while (true) {
-                byte[] line = session.wire().poll(deadline);
+                Line line = session.wire().poll(deadline);
                 if (line != null) {
                     JsonNode qmp = session.router().routeBeforeGreeting(line);
                     if (qmp != null) {

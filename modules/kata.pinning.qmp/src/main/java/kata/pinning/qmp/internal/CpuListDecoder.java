@@ -4,18 +4,43 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.stream.IntStream;
 import kata.pinning.qmp.CpuInfoFast;
 import kata.pinning.qmp.CpuProps;
 import kata.pinning.qmp.QmpProtocolException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.sym.PropertyNameMatcher;
+import tools.jackson.core.util.Named;
 
 /**
  * Reads the vCPU list of {@code query-cpus-fast}, or of the older {@code query-cpus}, token by
  * token into {@link CpuInfoFast} records: the reply that grows with the VM, so it gets a parser of
  * its own rather than data binding. Unknown keys are skipped, as the QMP specification asks.
+ * Keys are matched on the message's bytes, and the target string, the same for every vCPU, is made
+ * once: at 128 vCPUs that leaves Jackson's tokenizer as most of the cost.
  */
 public final class CpuListDecoder implements ReplyDecoder<List<CpuInfoFast>> {
+
+    /** The keys of a vCPU object: a key's index in this list is its role. */
+    private static final int INDEX = 0;
+    private static final int THREAD = 1;
+    private static final int QOM_PATH = 2;
+    private static final int TARGET = 3;
+    private static final int PROPS = 4;
+    private static final List<String> FAST_KEYS = List.of("cpu-index", "thread-id", "qom-path", "target", "props");
+    /** The two commands keep apart: QEMU before 6.0 also sends a deprecated {@code arch} in {@code query-cpus-fast}. */
+    private static final List<String> LEGACY_KEYS = List.of("CPU", "thread_id", "qom_path", "arch", "props");
+
+    private static final int NODE = 0;
+    private static final int SOCKET = 1;
+    private static final int DIE = 2;
+    private static final int CORE = 3;
+    private static final int PROPS_THREAD = 4;
+    private static final PropertyNameMatcher PROPS_KEYS = matcher(List.of("node-id", "socket-id", "die-id", "core-id", "thread-id"));
+
+    /** The ids QEMU numbers sockets, cores and threads with, boxed once. */
+    private static final OptionalInt[] SMALL_IDS = IntStream.range(0, 1024).mapToObj(OptionalInt::of).toArray(OptionalInt[]::new);
 
     /** {@code query-cpus-fast} (QEMU 2.12 and later). */
     public static final CpuListDecoder FAST = new CpuListDecoder(false);
@@ -26,53 +51,20 @@ public final class CpuListDecoder implements ReplyDecoder<List<CpuInfoFast>> {
      */
     public static final CpuListDecoder LEGACY = new CpuListDecoder(true);
 
-    private static final int OTHER = 0;
-    private static final int INDEX = 1;
-    private static final int THREAD = 2;
-    private static final int QOM_PATH = 3;
-    private static final int TARGET = 4;
-    private static final int PROPS = 5;
-
-    private final boolean legacy;
+    private final List<String> keys;
+    private final PropertyNameMatcher matcher;
 
     private CpuListDecoder(boolean legacy) {
-        this.legacy = legacy;
+        this.keys = legacy ? LEGACY_KEYS : FAST_KEYS;
+        this.matcher = matcher(keys);
     }
 
     /**
-     * What a key of a vCPU object holds. A switch hashes the name once, where a chain of
-     * {@code equals} compares it with every key: property names are canonical but not interned.
-     * The two commands keep apart: QEMU before 6.0 also sends a deprecated {@code arch} in
-     * {@code query-cpus-fast}, which is not its {@code target}.
+     * Matches keys straight from the bytes of the message, without making a string of each: the
+     * parser looks the key up among these, as Jackson's data binding does for record properties.
      */
-    private int role(String name) {
-        if (legacy) {
-            return switch (name) {
-                case "CPU" -> INDEX;
-                case "thread_id" -> THREAD;
-                case "qom_path" -> QOM_PATH;
-                case "arch" -> TARGET;
-                case "props" -> PROPS;
-                default -> OTHER;
-            };
-        }
-        return switch (name) {
-            case "cpu-index" -> INDEX;
-            case "thread-id" -> THREAD;
-            case "qom-path" -> QOM_PATH;
-            case "target" -> TARGET;
-            case "props" -> PROPS;
-            default -> OTHER;
-        };
-    }
-
-    private String key(int role) {
-        return switch (role) {
-            case INDEX -> legacy ? "CPU" : "cpu-index";
-            case THREAD -> legacy ? "thread_id" : "thread-id";
-            case QOM_PATH -> legacy ? "qom_path" : "qom-path";
-            default -> legacy ? "arch" : "target";
-        };
+    private static PropertyNameMatcher matcher(List<String> names) {
+        return Json.MAPPER.tokenStreamFactory().constructNameMatcher(names.stream().map(Named::fromString).toList(), false);
     }
 
     @Override
@@ -81,9 +73,12 @@ public final class CpuListDecoder implements ReplyDecoder<List<CpuInfoFast>> {
             throw new QmpProtocolException("expected an array of vCPUs, got " + parser.currentToken());
         }
         List<CpuInfoFast> cpus = new ArrayList<>();
+        String target = null;
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
-            cpus.add(cpu(parser));
+            CpuInfoFast cpu = cpu(parser, target);
+            target = cpu.target();
+            cpus.add(cpu);
         }
         if (token != JsonToken.END_ARRAY) {
             throw new QmpProtocolException("expected an object per vCPU, got " + token);
@@ -91,19 +86,20 @@ public final class CpuListDecoder implements ReplyDecoder<List<CpuInfoFast>> {
         return Collections.unmodifiableList(cpus);
     }
 
-    private CpuInfoFast cpu(JsonParser parser) throws QmpProtocolException {
+    private CpuInfoFast cpu(JsonParser parser, String lastTarget) throws QmpProtocolException {
         int index = -1;
         int thread = -1;
         String qomPath = null;
         String target = null;
         CpuProps props = CpuProps.NONE;
-        for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+        for (int key = parser.nextNameMatch(matcher); key != PropertyNameMatcher.MATCH_END_OBJECT;
+                key = parser.nextNameMatch(matcher)) {
             JsonToken value = parser.nextToken();
-            switch (role(name)) {
-                case INDEX -> index = nonNegativeInt(parser, name);
-                case THREAD -> thread = nonNegativeInt(parser, name);
-                case QOM_PATH -> qomPath = string(parser, name);
-                case TARGET -> target = string(parser, name);
+            switch (key) {
+                case INDEX -> index = nonNegativeInt(parser, keys.get(key));
+                case THREAD -> thread = nonNegativeInt(parser, keys.get(key));
+                case QOM_PATH -> qomPath = string(parser, keys.get(key));
+                case TARGET -> target = sameString(parser, lastTarget) ? lastTarget : string(parser, keys.get(key));
                 case PROPS -> {
                     if (value == JsonToken.START_OBJECT) {
                         props = props(parser);
@@ -114,10 +110,10 @@ public final class CpuListDecoder implements ReplyDecoder<List<CpuInfoFast>> {
                 default -> parser.skipChildren();
             }
         }
-        require(index >= 0, key(INDEX));
-        require(thread >= 0, key(THREAD));
-        require(qomPath != null, key(QOM_PATH));
-        require(target != null, key(TARGET));
+        require(index >= 0, keys.get(INDEX));
+        require(thread >= 0, keys.get(THREAD));
+        require(qomPath != null, keys.get(QOM_PATH));
+        require(target != null, keys.get(TARGET));
         return new CpuInfoFast(index, thread, qomPath, target, props);
     }
 
@@ -127,18 +123,24 @@ public final class CpuListDecoder implements ReplyDecoder<List<CpuInfoFast>> {
         OptionalInt die = OptionalInt.empty();
         OptionalInt core = OptionalInt.empty();
         OptionalInt thread = OptionalInt.empty();
-        for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+        for (int key = parser.nextNameMatch(PROPS_KEYS); key != PropertyNameMatcher.MATCH_END_OBJECT;
+                key = parser.nextNameMatch(PROPS_KEYS)) {
             parser.nextToken();
-            switch (name) {
-                case "node-id" -> node = OptionalInt.of(nonNegativeInt(parser, name));
-                case "socket-id" -> socket = OptionalInt.of(nonNegativeInt(parser, name));
-                case "die-id" -> die = OptionalInt.of(nonNegativeInt(parser, name));
-                case "core-id" -> core = OptionalInt.of(nonNegativeInt(parser, name));
-                case "thread-id" -> thread = OptionalInt.of(nonNegativeInt(parser, name));
+            switch (key) {
+                case NODE -> node = id(parser, "node-id");
+                case SOCKET -> socket = id(parser, "socket-id");
+                case DIE -> die = id(parser, "die-id");
+                case CORE -> core = id(parser, "core-id");
+                case PROPS_THREAD -> thread = id(parser, "thread-id");
                 default -> parser.skipChildren(); // cluster, book, drawer: other architectures
             }
         }
         return new CpuProps(node, socket, die, core, thread);
+    }
+
+    private static OptionalInt id(JsonParser parser, String name) throws QmpProtocolException {
+        int id = nonNegativeInt(parser, name);
+        return id < SMALL_IDS.length ? SMALL_IDS[id] : OptionalInt.of(id);
     }
 
     private static int nonNegativeInt(JsonParser parser, String name) throws QmpProtocolException {
@@ -154,6 +156,28 @@ public final class CpuListDecoder implements ReplyDecoder<List<CpuInfoFast>> {
             throw new QmpProtocolException(name + " is not a string");
         }
         return parser.getString();
+    }
+
+    /**
+     * {@return whether the current value is a string equal to {@code previous}} Every vCPU of a VM
+     * has the same target, so one string serves them all.
+     */
+    private static boolean sameString(JsonParser parser, String previous) {
+        if (previous == null || parser.currentToken() != JsonToken.VALUE_STRING) {
+            return false;
+        }
+        int length = parser.getStringLength();
+        if (length != previous.length()) {
+            return false;
+        }
+        char[] chars = parser.getStringCharacters();
+        int offset = parser.getStringOffset();
+        for (int i = 0; i < length; i++) {
+            if (chars[offset + i] != previous.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void require(boolean present, String name) throws QmpProtocolException {

@@ -36,8 +36,20 @@ public final class Json {
      * @return the excerpt in double quotes
      */
     public static String excerpt(byte[] bytes, int length) {
+        return excerpt(bytes, 0, length);
+    }
+
+    /**
+     * Quotes the start of a range of bytes for an error message, as {@link #excerpt(byte[], int)}.
+     *
+     * @param bytes  the buffer
+     * @param from   where the input starts in {@code bytes}
+     * @param length how many bytes of input follow
+     * @return the excerpt in double quotes
+     */
+    public static String excerpt(byte[] bytes, int from, int length) {
         // Decoding at most 4 bytes per character keeps this cheap for a 1 MiB line.
-        String text = new String(bytes, 0, Math.min(length, EXCERPT_CHARS * 4), StandardCharsets.UTF_8);
+        String text = new String(bytes, from, Math.min(length, EXCERPT_CHARS * 4), StandardCharsets.UTF_8);
         boolean cut = text.codePointCount(0, text.length()) > EXCERPT_CHARS || length > EXCERPT_CHARS * 4;
         StringBuilder out = new StringBuilder(EXCERPT_CHARS + 8).append('"');
         text.codePoints().limit(EXCERPT_CHARS).forEach(c -> {

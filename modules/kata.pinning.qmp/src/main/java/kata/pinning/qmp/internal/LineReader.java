@@ -14,12 +14,13 @@ import kata.pinning.qmp.QmpProtocolException;
  * Splits a byte stream into {@code \n}-terminated lines of at most a given size. Memory stays
  * bounded by that size whatever the peer sends: a longer line is an error, not a bigger buffer.
  * On a non-blocking channel it returns {@link #NOT_YET} when the bytes read so far end before a
- * line end. Not thread-safe; the session's current reader owns it.
+ * line end. A line is returned in place, as a range of the reader's buffer, valid until the next
+ * read. Not thread-safe; the session's current reader owns it.
  */
 public final class LineReader {
 
     /** Returned when a non-blocking channel has no complete line now; compare by identity. */
-    public static final byte[] NOT_YET = new byte[0];
+    static final Line NOT_YET = new Line(new byte[0], 0, 0);
 
     /** Small enough for hundreds of idle connections, large enough for 128 vCPUs (21 kB) in one read. */
     private static final int CHUNK = 32 * 1024;
@@ -54,16 +55,16 @@ public final class LineReader {
      * Reads the next line. A line cut short by a non-blocking read is kept and completed by the
      * next call.
      *
-     * @return the line without its {@code \n} or {@code \r\n}; {@code null} at the end of the
+     * @return the line without its {@code \n} or {@code \r\n}, valid until the next call; {@code null} at the end of the
      *         stream between two lines; {@link #NOT_YET} if a non-blocking channel has no more
      *         bytes now
      * @throws QmpProtocolException if the line is longer than the limit
      * @throws EOFException         if the stream ends in the middle of a line
      * @throws IOException          if reading fails
      */
-    public byte[] readLine() throws IOException {
+    public Line readLine() throws IOException {
         while (true) {
-            byte[] complete = takeLine();
+            Line complete = takeLine();
             if (complete != null) {
                 return complete;
             }
@@ -89,7 +90,7 @@ public final class LineReader {
     }
 
     /** Moves buffered bytes into the line up to a line end; returns the line then, else null. */
-    private byte[] takeLine() throws QmpProtocolException {
+    private Line takeLine() throws QmpProtocolException {
         byte[] bytes = chunk.array();
         int start = chunk.position();
         int limit = chunk.limit();
@@ -100,17 +101,14 @@ public final class LineReader {
             return null;
         }
         chunk.position(end + 1);
-        byte[] result;
-        if (length == 0) { // the whole line is in the chunk: one copy
+        if (length == 0) { // the whole line is in the chunk: no copy
             checkLength(bytes, start, end - start);
             int size = end > start && bytes[end - 1] == '\r' ? end - 1 - start : end - start;
-            result = Arrays.copyOfRange(bytes, start, start + size);
-        } else {
-            append(bytes, start, end - start);
-            int size = line[length - 1] == '\r' ? length - 1 : length;
-            result = Arrays.copyOf(line, size);
-            length = 0;
+            return new Line(bytes, start, size);
         }
+        append(bytes, start, end - start);
+        Line result = new Line(line, 0, line[length - 1] == '\r' ? length - 1 : length);
+        length = 0;
         if (line.length > CHUNK) {
             line = new byte[INITIAL_LINE]; // an idle connection does not keep its largest reply's buffer
         }

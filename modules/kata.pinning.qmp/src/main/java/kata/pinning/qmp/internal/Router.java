@@ -1,6 +1,5 @@
 package kata.pinning.qmp.internal;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.lang.System.Logger.Level;
 import kata.pinning.qmp.QmpCommandException;
@@ -39,9 +38,9 @@ final class Router {
      *
      * @throws QmpProtocolException if the message breaks the protocol; the session must close
      */
-    void route(byte[] line) throws QmpProtocolException {
-        LOG.log(Level.DEBUG, () -> "<-- " + peer + " " + new String(line, UTF_8));
-        long id = TrailingId.of(line);
+    void route(Line line) throws QmpProtocolException {
+        LOG.log(Level.DEBUG, () -> "<-- " + peer + " " + line.text());
+        long id = TrailingId.of(line.bytes(), line.from(), line.length());
         Slot<?> slot = id >= 0 ? table.get(id) : null;
         if (slot == null || !deliverStreaming(slot, line)) {
             routeTree(read(line), line);
@@ -54,8 +53,8 @@ final class Router {
      * @return the greeting's {@code QMP} object, or {@code null} for an event or a blank line
      * @throws QmpProtocolException if it is neither
      */
-    JsonNode routeBeforeGreeting(byte[] line) throws QmpProtocolException {
-        LOG.log(Level.DEBUG, () -> "<-- " + peer + " " + new String(line, UTF_8));
+    JsonNode routeBeforeGreeting(Line line) throws QmpProtocolException {
+        LOG.log(Level.DEBUG, () -> "<-- " + peer + " " + line.text());
         JsonNode message = read(line);
         if (message == null || message.isMissingNode()) {
             return null;
@@ -71,11 +70,11 @@ final class Router {
     }
 
     /** Decodes a reply whose id is known in one pass; {@code false} if it turns out to be something else. */
-    private <T> boolean deliverStreaming(Slot<T> slot, byte[] line) throws QmpProtocolException {
+    private <T> boolean deliverStreaming(Slot<T> slot, Line line) throws QmpProtocolException {
         T result = null;
         boolean hasReturn = false;
         JsonNode error = null;
-        try (JsonParser parser = Json.MAPPER.createParser(line)) {
+        try (JsonParser parser = Json.MAPPER.createParser(line.bytes(), line.from(), line.length())) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }
@@ -117,7 +116,7 @@ final class Router {
         return true;
     }
 
-    private void routeTree(JsonNode message, byte[] line) throws QmpProtocolException {
+    private void routeTree(JsonNode message, Line line) throws QmpProtocolException {
         if (message == null || message.isMissingNode()) {
             return; // a blank line
         }
@@ -153,7 +152,7 @@ final class Router {
         deliverTree(slot, result, line);
     }
 
-    private <T> void deliverTree(Slot<T> slot, JsonNode result, byte[] line) throws QmpProtocolException {
+    private <T> void deliverTree(Slot<T> slot, JsonNode result, Line line) throws QmpProtocolException {
         T value;
         try (JsonParser parser = Json.MAPPER.treeAsTokens(result)) {
             parser.nextToken();
@@ -180,33 +179,33 @@ final class Router {
                 peer, slot.command, slot.id);
     }
 
-    private QmpCommandException commandError(String command, JsonNode error, byte[] line) throws QmpProtocolException {
+    private QmpCommandException commandError(String command, JsonNode error, Line line) throws QmpProtocolException {
         if (!(error.path("class").isString() && error.path("desc").isString())) {
             throw protocolError("an error reply without class and desc", line);
         }
         return new QmpCommandException(command, error.get("class").stringValue(), error.get("desc").stringValue());
     }
 
-    private static QmpProtocolException badResult(Slot<?> slot, Exception e, byte[] line) {
+    private static QmpProtocolException badResult(Slot<?> slot, Exception e, Line line) {
         String why = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
         return new QmpProtocolException("unexpected result of '" + slot.command + "' (" + why + "): "
-                + Json.excerpt(line, line.length), e);
+                + line.excerpt(), e);
     }
 
-    private JsonNode read(byte[] line) throws QmpProtocolException {
+    private JsonNode read(Line line) throws QmpProtocolException {
         try {
-            return Json.MAPPER.readTree(line);
+            return Json.MAPPER.readTree(line.bytes(), line.from(), line.length());
         } catch (JacksonException e) {
             throw malformed(e, line);
         }
     }
 
-    private QmpProtocolException malformed(JacksonException e, byte[] line) {
+    private QmpProtocolException malformed(JacksonException e, Line line) {
         return new QmpProtocolException("malformed JSON from " + peer + " (" + e.getOriginalMessage() + "): "
-                + Json.excerpt(line, line.length), e);
+                + line.excerpt(), e);
     }
 
-    private QmpEvent event(JsonNode message, byte[] line) throws QmpProtocolException {
+    private QmpEvent event(JsonNode message, Line line) throws QmpProtocolException {
         JsonNode name = message.get("event");
         JsonNode data = message.path("data");
         if (!name.isString() || name.stringValue().isBlank() || !(data.isObject() || data.isMissingNode())) {
@@ -216,7 +215,7 @@ final class Router {
                 Json.instant(message.path("timestamp")));
     }
 
-    private QmpProtocolException protocolError(String what, byte[] line) {
-        return new QmpProtocolException("QMP peer " + peer + " sent " + what + ": " + Json.excerpt(line, line.length));
+    private QmpProtocolException protocolError(String what, Line line) {
+        return new QmpProtocolException("QMP peer " + peer + " sent " + what + ": " + line.excerpt());
     }
 }

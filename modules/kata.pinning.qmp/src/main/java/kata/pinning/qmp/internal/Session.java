@@ -162,7 +162,7 @@ public final class Session implements AutoCloseable {
     private void readUntilDone(Slot<?> mine, long deadline) {
         try {
             while (!mine.isDone() && deadline - System.nanoTime() > 0) {
-                byte[] line = wire.poll(deadline);
+                Line line = wire.poll(deadline);
                 if (line != null) {
                     router.route(line);
                 }
@@ -217,7 +217,7 @@ public final class Session implements AutoCloseable {
                 eventReaderReads = true;
                 try {
                     while (!closed && events.wantsEvents() && !table.hasWaiters()) {
-                        byte[] line = wire.poll(Wire.FOREVER);
+                        Line line = wire.poll(Wire.FOREVER);
                         if (line != null) {
                             router.route(line);
                         }
@@ -246,7 +246,7 @@ public final class Session implements AutoCloseable {
     public boolean isOpen() {
         if (!closed && reading.tryLock()) {
             try {
-                for (byte[] line = wire.readNow(); line != null; line = wire.readNow()) {
+                for (Line line = wire.readNow(); line != null; line = wire.readNow()) {
                     router.route(line);
                 }
             } catch (IOException | RuntimeException e) {

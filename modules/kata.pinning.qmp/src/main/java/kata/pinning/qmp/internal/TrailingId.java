@@ -18,13 +18,18 @@ final class TrailingId {
      * that brace closes.
      */
     static long of(byte[] line) {
-        int i = skipSpace(line, line.length - 1);
-        if (i < 0 || line[i] != '}') {
+        return of(line, 0, line.length);
+    }
+
+    /** {@return as {@link #of(byte[])}, for the line in {@code bytes[from, from + length)}} */
+    static long of(byte[] bytes, int from, int length) {
+        int i = skipSpace(bytes, from, from + length - 1);
+        if (i < from || bytes[i] != '}') {
             return -1;
         }
-        i = skipSpace(line, i - 1);
+        i = skipSpace(bytes, from, i - 1);
         int digitsEnd = i;
-        while (i >= 0 && line[i] >= '0' && line[i] <= '9') {
+        while (i >= from && bytes[i] >= '0' && bytes[i] <= '9') {
             i--;
         }
         int digits = digitsEnd - i;
@@ -32,31 +37,32 @@ final class TrailingId {
             return -1;
         }
         int digitsStart = i + 1;
-        i = skipSpace(line, i);
-        if (i < 0 || line[i] != ':') {
+        i = skipSpace(bytes, from, i);
+        if (i < from || bytes[i] != ':') {
             return -1;
         }
-        i = skipSpace(line, i - 1);
-        if (i < 4 || line[i] != '"' || line[i - 1] != 'd' || line[i - 2] != 'i' || line[i - 3] != '"') {
+        i = skipSpace(bytes, from, i - 1);
+        if (i < from + 4 || bytes[i] != '"' || bytes[i - 1] != 'd' || bytes[i - 2] != 'i' || bytes[i - 3] != '"') {
             return -1;
         }
-        i = skipSpace(line, i - 4);
-        if (i < 0 || (line[i] != ',' && line[i] != '{')) {
+        i = skipSpace(bytes, from, i - 4);
+        if (i < from || (bytes[i] != ',' && bytes[i] != '{')) {
             return -1; // not the start of a key: "id" ends a longer string
         }
-        if (digits > 1 && line[digitsStart] == '0') {
+        if (digits > 1 && bytes[digitsStart] == '0') {
             return -1; // not a JSON number
         }
         long id = 0;
         for (int d = digitsStart; d <= digitsEnd; d++) {
-            id = id * 10 + (line[d] - '0');
+            id = id * 10 + (bytes[d] - '0');
         }
         return id;
     }
 
-    private static int skipSpace(byte[] line, int from) {
-        int i = from;
-        while (i >= 0 && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n')) {
+    /** {@return the index of the last byte in {@code bytes[from, last]} that is no JSON space, or {@code from - 1}} */
+    private static int skipSpace(byte[] bytes, int from, int last) {
+        int i = last;
+        while (i >= from && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\r' || bytes[i] == '\n')) {
             i--;
         }
         return i;

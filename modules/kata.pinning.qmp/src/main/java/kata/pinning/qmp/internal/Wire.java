@@ -79,16 +79,16 @@ final class Wire implements AutoCloseable {
     /**
      * Returns the next line, waiting at most until the deadline or a {@link #wakeUp()}.
      *
-     * @return the line, or {@code null} if none arrived in that time
+     * @return the line, valid until the next read, or {@code null} if none arrived in that time
      * @throws EOFException         at the end of the stream
      * @throws InterruptedException if the thread was interrupted; the socket stays open
      * @throws IOException          if reading fails or the line breaks the size limit
      */
-    byte[] poll(long deadline) throws IOException, InterruptedException {
+    Line poll(long deadline) throws IOException, InterruptedException {
         // Right after a command went out its reply cannot be there yet: a read would only cost a
         // system call, so wait for the socket first unless a line is already partly buffered.
         if (lines.hasBufferedBytes()) {
-            byte[] line = readNow();
+            Line line = readNow();
             if (line != null) {
                 return line;
             }
@@ -109,12 +109,12 @@ final class Wire implements AutoCloseable {
     /**
      * Returns a line that is already buffered or readable without waiting.
      *
-     * @return the line, or {@code null} if there is none now
+     * @return the line, valid until the next read, or {@code null} if there is none now
      * @throws EOFException at the end of the stream
      * @throws IOException  if reading fails or the line breaks the size limit
      */
-    byte[] readNow() throws IOException {
-        byte[] line = lines.readLine();
+    Line readNow() throws IOException {
+        Line line = lines.readLine();
         if (line == null) {
             throw new EOFException("QMP peer " + peer + " closed the connection");
         }

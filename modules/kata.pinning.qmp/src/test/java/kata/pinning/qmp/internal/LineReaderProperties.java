@@ -36,8 +36,8 @@ class LineReaderProperties {
         LineReader reader = new LineReader(new ChunkedChannel(text.getBytes(UTF_8), readSizes), LIMIT);
 
         List<String> read = new ArrayList<>();
-        for (byte[] line = reader.readLine(); line != null; line = reader.readLine()) {
-            read.add(new String(line, UTF_8));
+        for (Line line = reader.readLine(); line != null; line = reader.readLine()) {
+            read.add(line.text());
         }
 
         assertEquals(lines, read);
@@ -49,7 +49,7 @@ class LineReaderProperties {
         String text = "a".repeat(limit) + "\r\n" + "b".repeat(limit + 1) + "\n";
         LineReader reader = new LineReader(new ChunkedChannel(text.getBytes(UTF_8), readSizes), limit);
 
-        assertArrayEquals("a".repeat(limit).getBytes(UTF_8), reader.readLine());
+        assertArrayEquals("a".repeat(limit).getBytes(UTF_8), reader.readLine().toBytes());
         QmpProtocolException e = assertThrows(QmpProtocolException.class, reader::readLine);
         assertTrue(e.getMessage().contains("longer than " + limit + " bytes"), e::getMessage);
     }

@@ -26,5 +26,8 @@ class TrailingIdTest {
     })
     void findsOnlyAnOuterIdThatEndsTheLine(String line, long expected) {
         assertEquals(expected, TrailingId.of(line.strip().getBytes(UTF_8)), line);
+        // In the reader's buffer a line sits between other bytes, which must not count.
+        byte[] buffer = ("{\"id\": 9" + line.strip() + "\"id\": 8}").getBytes(UTF_8);
+        assertEquals(expected, TrailingId.of(buffer, 8, buffer.length - 8 - 8), line);
     }
 }
