@@ -23,7 +23,7 @@ import kata.pinning.cpuset.HostCpus;
  * holding every online CPU. A node's CPUs are its cpulist's online CPUs; a node may have none
  * (a memory-only node).
  *
- * @since 0.3
+ * @since 0.2
  */
 public final class HostTopology {
 

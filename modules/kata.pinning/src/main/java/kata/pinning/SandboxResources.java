@@ -285,7 +285,7 @@ public final class SandboxResources {
          *
          * @param policy {@link PinningPolicy#EXACT} (the default) or {@link PinningPolicy#FIT}
          * @return this builder
-         * @since 0.3
+         * @since 0.2
          */
         public Builder policy(PinningPolicy policy) {
             this.policy = Objects.requireNonNull(policy, "policy");
@@ -299,7 +299,7 @@ public final class SandboxResources {
          *
          * @param numa {@code enable_numa} and {@code numa_mapping}; {@link NumaConfig#DISABLED} when not set
          * @return this builder
-         * @since 0.3
+         * @since 0.2
          */
         public Builder numa(NumaConfig numa) {
             this.numa = Objects.requireNonNull(numa, "numa");
@@ -312,7 +312,7 @@ public final class SandboxResources {
          *
          * @param root where sysfs is mounted; {@code /sys} when not set
          * @return this builder
-         * @since 0.3
+         * @since 0.2
          */
         public Builder sysfsRoot(Path root) {
             this.sysfsRoot = Objects.requireNonNull(root, "root");
@@ -325,7 +325,7 @@ public final class SandboxResources {
          *
          * @param host the host's NUMA nodes and CPUs
          * @return this builder
-         * @since 0.3
+         * @since 0.2
          */
         public Builder hostTopology(HostTopology host) {
             this.host = Objects.requireNonNull(host, "host");

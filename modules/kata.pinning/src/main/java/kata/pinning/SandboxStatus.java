@@ -94,7 +94,7 @@ public record SandboxStatus(boolean pinningEnabled, PinningPolicy policy, boolea
      *
      * @param affinities the affinities of the vCPU threads; empty ones could not be read
      * @return for each, in order, whether it is a pin of its own
-     * @since 0.3
+     * @since 0.2
      */
     public static List<Boolean> pinnedOfTheirOwn(List<Optional<CpuSet>> affinities) {
         Map<CpuSet, Integer> singles = new HashMap<>();

@@ -212,7 +212,7 @@ public final class KataConfig {
      * {@return {@code runtime.vcpus_pinning_policy}, a kata-pinning extension key, and whether the
      * base file or a drop-in set it; {@link PolicySetting#DEFAULT} when none did}
      *
-     * @since 0.3
+     * @since 0.2
      */
     public PolicySetting policy() {
         return settings.policy();
@@ -221,7 +221,7 @@ public final class KataConfig {
     /**
      * {@return the file whose {@code vcpus_pinning_policy} is in effect; empty when none sets it}
      *
-     * @since 0.3
+     * @since 0.2
      */
     public Optional<Path> policyOrigin() {
         return settings.policyOrigin();
@@ -230,7 +230,7 @@ public final class KataConfig {
     /**
      * {@return {@code enable_numa} and {@code numa_mapping} of the hypervisor table in use}
      *
-     * @since 0.3
+     * @since 0.2
      */
     public NumaConfig numa() {
         return settings.numa();

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param mapping {@code numa_mapping}: for each guest node, in order, a list of host nodes such as
  *     {@code "0"} or {@code "0-1"}; empty means one guest node per host node. Host nodes without
  *     CPUs give no guest node.
- * @since 0.3
+ * @since 0.2
  */
 public record NumaConfig(boolean enabled, List<String> mapping) {
 

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * How a sandbox places its vCPU threads on its containers' CPUs: {@code runtime.vcpus_pinning_policy},
  * a kata-pinning extension of Kata's configuration.
  *
- * @since 0.3
+ * @since 0.2
  */
 public enum PinningPolicy {
     /**

@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * @param policy the policy
  * @param source where it came from
- * @since 0.3
+ * @since 0.2
  */
 public record PolicySetting(PinningPolicy policy, Source source) {
 
