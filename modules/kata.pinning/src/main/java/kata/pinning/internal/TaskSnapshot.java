@@ -41,7 +41,7 @@ public record TaskSnapshot(int[] tids, long lastStartTime) {
      *         thread came or went while reading
      */
     public static Optional<TaskSnapshot> take(Path procRoot, int pid) {
-        Path taskDir = procRoot.resolve(Integer.toString(pid)).resolve("task");
+        Path taskDir = new ProcTasks(procRoot).taskDir(pid);
         int[] tids = new int[64];
         int count = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(taskDir)) {
