@@ -10,9 +10,7 @@ import kata.pinning.HostTopology;
 import kata.pinning.VcpuThread;
 import kata.pinning.config.PinningPolicy;
 import kata.pinning.cpuset.CpuSet;
-import kata.pinning.internal.Decision;
 import kata.pinning.internal.GuestNodes;
-import kata.pinning.internal.PinningRule;
 import kata.pinning.internal.Plan;
 import kata.pinning.internal.Planner;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -88,9 +86,9 @@ public class PlacementBenchmark {
         return Planner.plan(new Planner.Request(true, PinningPolicy.FIT, vcpus, short64, nodes, all, true));
     }
 
-    /** The floor: the {@code exact} rule without NUMA, 1024 vCPUs one-to-one on 1024 CPUs. */
+    /** The floor: the {@code exact} count rule without NUMA, 1024 vCPUs one-to-one on 1024 CPUs. */
     @Benchmark
-    public Decision exactRule() {
-        return PinningRule.decide(true, vcpus, exactUnion, true, all, Map.of());
+    public Plan exactRule() {
+        return Planner.plan(new Planner.Request(true, PinningPolicy.EXACT, vcpus, exactUnion, GuestNodes.NONE, all, true));
     }
 }

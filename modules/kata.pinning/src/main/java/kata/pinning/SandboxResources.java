@@ -2,8 +2,9 @@ package kata.pinning;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import kata.pinning.affinity.ThreadAffinity;
 import kata.pinning.cgroup.SandboxCgroup;
@@ -11,12 +12,7 @@ import kata.pinning.config.CgroupConfig;
 import kata.pinning.config.NumaConfig;
 import kata.pinning.config.PinningPolicy;
 import kata.pinning.config.PodConfig;
-import kata.pinning.internal.GuestNodes;
-import kata.pinning.internal.ListsOwnTasks;
-import kata.pinning.internal.PersistedState;
-import kata.pinning.internal.ProcTasks;
 import kata.pinning.internal.Sleeper;
-import kata.pinning.internal.TaskTable;
 import kata.pinning.qmp.QmpClient;
 
 /**
@@ -24,7 +20,10 @@ import kata.pinning.qmp.QmpClient;
  * VM's vCPU threads, as Kata's {@code enable_vcpus_pinning} does it.
  *
  * <p>After the VM starts and on every container event, one step runs: fetch the vCPU threads from
- * the VMM, write the union of the containers' cpusets to the sandbox cgroup, then the pinning check.
+ * the VMM, plan their placement, write the union of the containers' cpusets to the sandbox cgroup,
+ * then reconcile the threads' affinities with the plan. The sandbox's state is one immutable
+ * snapshot (containers, the desired placement, the plan in force, the VMM's own affinity, the last
+ * outcome); each operation computes the next one, and {@link #persist()} writes it whole.
  * An empty union (once no container has a cpuset) widens the cgroup back to what its parent allows,
  * as {@link SandboxCgroup#applyCpuset} does with empty sets.
  * When pinning is enabled and there are exactly as many vCPU threads as CPUs in the union, the i-th
@@ -33,7 +32,8 @@ import kata.pinning.qmp.QmpClient;
  * That is the {@link PinningPolicy#EXACT} policy, the default; under {@link PinningPolicy#FIT} as
  * many vCPUs as the union has CPUs are pinned and the others run on the union. With guest NUMA
  * ({@link Builder#numa}) each vCPU is pinned within its own node first. Every check reads each
- * thread's affinity and sets only the threads whose affinity differs from the plan.
+ * thread's affinity and sets only the threads whose affinity differs from the plan, so a check with
+ * nothing to change makes no set call.
  * <pre>{@code
  * SandboxResources sandbox = SandboxResources.builder()
  *         .config(podConfig)                 // enable flag, default_vcpus, sandbox cgroup
@@ -55,10 +55,10 @@ import kata.pinning.qmp.QmpClient;
 public final class SandboxResources {
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final SandboxState state;
+    private final Sandbox sandbox;
 
-    private SandboxResources(SandboxState state) {
-        this.state = state;
+    SandboxResources(Sandbox sandbox) {
+        this.sandbox = sandbox;
     }
 
     /** {@return a builder; it needs at least the VMM, through {@link Builder#vmm} or {@link Builder#qemu}} */
@@ -72,10 +72,11 @@ public final class SandboxResources {
      * into it when the configuration has an overhead cgroup, and runs the pinning check.
      *
      * @throws IllegalStateException if called twice
-     * @throws PinningException if a step fails; the VM counts as started all the same
+     * @throws PinningException if a step fails, reading the VMM's affinity included; the VM counts as
+     *     started all the same, the failure is the last outcome, and the next operation tries again
      */
     public void vmStarted() {
-        locked(state::vmStarted);
+        locked(sandbox::vmStarted);
     }
 
     /**
@@ -90,18 +91,18 @@ public final class SandboxResources {
      */
     public void update(ContainerEvent event) {
         Objects.requireNonNull(event, "event");
-        locked(() -> state.update(event));
+        locked(() -> sandbox.update(event));
     }
 
     /**
      * Reports the containers, the last pinning decision and its reason, and each vCPU thread's
-     * real affinity. Asks the VMM for its vCPUs once the VM has started.
+     * real affinity ({@link HostView#observe}). Asks the VMM for its vCPUs once the VM has started.
      *
      * @return the status
      * @throws PinningException of kind {@link PinningException.Kind#VMM_QUERY} if the VMM cannot be asked
      */
     public SandboxStatus status() {
-        return lockedGet(state::status);
+        return lockedGet(sandbox::status);
     }
 
     /**
@@ -109,23 +110,23 @@ public final class SandboxResources {
      * asking the VMM} A caller can so persist the result of a step before it queries the status.
      */
     public SandboxStatus.Outcome lastOutcome() {
-        return lockedGet(state::lastOutcome);
+        return lockedGet(() -> sandbox.snapshot().outcome());
     }
 
     /** {@return the reason of the last pinning check, as {@link #status()} reports it, without asking the VMM} */
     public String lastReason() {
-        return lockedGet(state::lastReason);
+        return lockedGet(() -> sandbox.snapshot().reason());
     }
 
     /**
      * Returns the state a restarted runtime needs to take this sandbox over with
-     * {@link Builder#restore(String)}: the enable flag, each container's cpuset and the pin state,
-     * as JSON.
+     * {@link Builder#restore(String)}: the settings, each container's cpuset, the desired placement,
+     * the plan in force and the last outcome, as JSON.
      *
      * @return the JSON text
      */
     public String persist() {
-        return lockedGet(() -> state.persisted().toJson());
+        return lockedGet(sandbox::persist);
     }
 
     /**
@@ -134,7 +135,7 @@ public final class SandboxResources {
      * @throws PinningException of kind {@link PinningException.Kind#CGROUP} if it cannot be removed
      */
     public void delete() {
-        locked(state::deleteCgroup);
+        locked(sandbox::deleteCgroup);
     }
 
     private void locked(Runnable action) {
@@ -153,43 +154,32 @@ public final class SandboxResources {
         }
     }
 
-    /** The state behind the lock; for tests in this package. */
-    SandboxState state() {
-        return state;
+    /** The sandbox behind the lock; for tests in this package. */
+    Sandbox sandbox() {
+        return sandbox;
     }
 
     /**
-     * Wires a {@link SandboxResources} to its VMM, the kernel's thread affinity and the sandbox
-     * cgroup. Defaults: pinning disabled, {@code default_vcpus} 1, {@link ThreadAffinity#linux()},
-     * the proc root {@code /proc}, and {@link SandboxCgroup#none()} unless a cgroup configuration
-     * is given.
+     * Wires a {@link SandboxResources} to its VMM, the host and the sandbox cgroup, and says how it
+     * places its vCPUs. Each setting has a fixed precedence, applied by {@link #build()} whatever the
+     * order of the calls: an explicit setter ({@link #pinningEnabled}, {@link #policy}, {@link #numa},
+     * {@link #defaultVcpus}, {@link #cgroup}) beats {@link #cgroupConfig}, which beats {@link #config},
+     * which beats the default. Defaults: pinning disabled, {@code exact}, no NUMA, {@code default_vcpus}
+     * 1, {@link ThreadAffinity#linux()}, the proc root {@code /proc}, and {@link SandboxCgroup#none()}
+     * unless a cgroup configuration is given.
      *
      * @since 0.1
      */
     public static final class Builder {
 
-        private Vmm vmm;
-        /** For {@link #qemu}: QEMU under the proc root known at build time. */
-        private Function<Path, Vmm> qemuUnder;
-        private TaskTable tasks;
-        private ThreadAffinity affinity;
-        private SandboxCgroup cgroup;
-        private CgroupConfig cgroupConfig;
-        private boolean pinningEnabled;
-        private PinningPolicy policy = PinningPolicy.EXACT;
-        private NumaConfig numa = NumaConfig.DISABLED;
-        private HostTopology host;
-        private Path sysfsRoot = Path.of("/sys");
-        private int defaultVcpus = 1;
-        private boolean moveVmm;
-        private Sleeper sleeper = Sleeper.THREAD_SLEEP;
+        private final SandboxAssembly assembly = new SandboxAssembly();
 
         private Builder() {
         }
 
         /**
-         * Sets the VMM: a QEMU process and a QMP connection to it, as {@link Vmm#qemu(QmpClient, int, Path)}
-         * with this builder's {@link #procRoot}. The connection stays the caller's to close.
+         * Sets the VMM: a QEMU process and a QMP connection to it, as {@link Vmm#qemu(QmpClient, int)}.
+         * The connection stays the caller's to close.
          *
          * @param qmp a connected QMP client
          * @param pid QEMU's process id; every vCPU thread QEMU reports must be one of its tasks
@@ -197,33 +187,33 @@ public final class SandboxResources {
          * @throws IllegalArgumentException if {@code pid <= 0}
          */
         public Builder qemu(QmpClient qmp, int pid) {
-            vmm(Vmm.qemu(qmp, pid)); // checks the arguments now
-            qemuUnder = root -> Vmm.qemu(qmp, pid, root);
-            return this;
+            return vmm(Vmm.qemu(qmp, pid));
         }
 
         /**
-         * Sets the VMM: any implementation, built in or the caller's own.
+         * Sets the VMM: any implementation, built in or the caller's own. Each step lists its tasks
+         * under this builder's {@link #procRoot} and hands that listing to {@link Vmm#vcpus(TaskListing)}.
          *
          * @param vmm the VMM whose vCPU threads are pinned
          * @return this builder
          */
         public Builder vmm(Vmm vmm) {
-            this.vmm = Objects.requireNonNull(vmm, "vmm");
-            qemuUnder = null;
+            assembly.vmm = Objects.requireNonNull(vmm, "vmm");
             return this;
         }
 
         /**
-         * Sets where procfs is mounted, for the check that every vCPU thread the VMM reports is
-         * one of its tasks ({@code <root>/<pid>/task/<tid>}): {@code /proc} on the host, or for
-         * example {@code /host/proc} in a node agent's container.
+         * Sets where procfs is mounted, for the VMM's task listings: {@code /proc} on the host, or
+         * for example {@code /host/proc} in a node agent's container. Every vCPU thread the VMM
+         * reports must be listed under {@code <root>/<pid>/task}, and the built-in VMMs' re-check
+         * cache is keyed on the same listing.
          *
          * @param root the procfs mount point; {@code /proc} when not set
          * @return this builder
          */
         public Builder procRoot(Path root) {
-            return tasks(new ProcTasks(root));
+            assembly.procRoot = Objects.requireNonNull(root, "root");
+            return this;
         }
 
         /**
@@ -233,90 +223,86 @@ public final class SandboxResources {
          * @return this builder
          */
         public Builder affinity(ThreadAffinity affinity) {
-            this.affinity = Objects.requireNonNull(affinity, "affinity");
+            assembly.affinity = Objects.requireNonNull(affinity, "affinity");
             return this;
         }
 
         /**
-         * Sets the sandbox cgroup, overriding the one a cgroup configuration names.
+         * Sets the sandbox cgroup, over the one a cgroup configuration names.
          *
          * @param cgroup the cgroup, or {@link SandboxCgroup#none()} when the caller manages cgroups
          * @return this builder
          */
         public Builder cgroup(SandboxCgroup cgroup) {
-            this.cgroup = Objects.requireNonNull(cgroup, "cgroup");
+            assembly.cgroup = Objects.requireNonNull(cgroup, "cgroup");
             return this;
         }
 
         /**
-         * Takes the enable flag and the cgroup layout from Kata's cgroup configuration: the sandbox
-         * cgroup is {@link SandboxCgroup#cgroupfs(String)} at its sandbox path (unless
-         * {@link #cgroup} is set), and without {@code sandbox_cgroup_only} the VMM process is moved
-         * into it when the VM starts, as runtime-rs does when there is an overhead cgroup.
+         * Takes the enable flag and the cgroup layout from Kata's cgroup configuration, over those of
+         * {@link #config}: the sandbox cgroup is {@link SandboxCgroup#cgroupfs(String)} at its
+         * sandbox path (unless {@link #cgroup} is set), and without {@code sandbox_cgroup_only} the
+         * VMM process is moved into it when the VM starts, as runtime-rs does when there is an
+         * overhead cgroup. {@link #pinningEnabled} still beats its enable flag.
          *
          * @param config the cgroup configuration, usually {@link PodConfig#cgroupConfig()}
          * @return this builder
          */
         public Builder cgroupConfig(CgroupConfig config) {
-            this.cgroupConfig = Objects.requireNonNull(config, "config");
-            this.pinningEnabled = config.enableVcpusPinning();
-            this.moveVmm = !config.sandboxCgroupOnly();
+            assembly.cgroupConfig = Objects.requireNonNull(config, "config");
             return this;
         }
 
         /**
          * Takes everything a pod's configuration says: the enable flag (with its annotation
          * applied), the placement policy, the guest NUMA settings, {@code default_vcpus}, and the
-         * cgroup layout as {@link #cgroupConfig} does.
+         * cgroup layout as {@link #cgroupConfig} does. Each explicit setter beats it.
          *
          * @param pod the pod's configuration
          * @return this builder
          */
         public Builder config(PodConfig pod) {
-            cgroupConfig(pod.cgroupConfig());
-            policy(pod.base().policy().policy());
-            numa(pod.base().numa());
-            return defaultVcpus(pod.defaultVcpus());
+            assembly.pod = Objects.requireNonNull(pod, "pod");
+            return this;
         }
 
         /**
-         * Sets the placement policy of a new sandbox, overriding the configuration. A restored
-         * sandbox keeps the policy it was created with.
+         * Sets the placement policy of a new sandbox, over the configuration. A restored sandbox
+         * keeps the policy it was created with.
          *
          * @param policy {@link PinningPolicy#EXACT} (the default) or {@link PinningPolicy#FIT}
          * @return this builder
          * @since 0.2
          */
         public Builder policy(PinningPolicy policy) {
-            this.policy = Objects.requireNonNull(policy, "policy");
+            assembly.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
         /**
-         * Sets the guest NUMA settings, overriding the configuration: with {@code enable_numa}, each
-         * vCPU is placed within its guest node's host CPUs first, and an empty union gives every
-         * vCPU its node's host CPUs.
+         * Sets the guest NUMA settings of a new sandbox, over the configuration: with
+         * {@code enable_numa}, each vCPU is placed within its guest node's host CPUs first, and an
+         * empty union gives every vCPU its node's host CPUs.
          *
          * @param numa {@code enable_numa} and {@code numa_mapping}; {@link NumaConfig#DISABLED} when not set
          * @return this builder
          * @since 0.2
          */
         public Builder numa(NumaConfig numa) {
-            this.numa = Objects.requireNonNull(numa, "numa");
+            assembly.numa = Objects.requireNonNull(numa, "numa");
             return this;
         }
 
         /**
          * Sets where the host topology comes from when NUMA is on: a sysfs tree, read when the
-         * sandbox is built.
+         * sandbox is built. {@link #hostTopology} beats it.
          *
          * @param root where sysfs is mounted; {@code /sys} when not set
          * @return this builder
          * @since 0.2
          */
         public Builder sysfsRoot(Path root) {
-            this.sysfsRoot = Objects.requireNonNull(root, "root");
-            this.host = null;
+            assembly.sysfsRoot = Objects.requireNonNull(root, "root");
             return this;
         }
 
@@ -328,24 +314,25 @@ public final class SandboxResources {
          * @since 0.2
          */
         public Builder hostTopology(HostTopology host) {
-            this.host = Objects.requireNonNull(host, "host");
+            assembly.topology = Objects.requireNonNull(host, "host");
             return this;
         }
 
         /**
-         * Sets whether vCPU pinning is allowed, overriding the configuration.
+         * Sets whether vCPU pinning is allowed in a new sandbox, over the configuration.
          *
          * @param enabled the {@code enable_vcpus_pinning} knob
          * @return this builder
          */
         public Builder pinningEnabled(boolean enabled) {
-            this.pinningEnabled = enabled;
+            assembly.pinningEnabled = enabled;
             return this;
         }
 
         /**
-         * Sets how many vCPU threads to wait for: while fewer are visible, the step asks again
-         * with backoff (50 ms, doubling, 10 attempts), then goes on with those it sees.
+         * Sets how many vCPU threads to wait for in a new sandbox, over the configuration: while
+         * fewer are visible, the step asks again with backoff (50 ms, doubling, 10 attempts), then
+         * goes on with those it sees.
          *
          * @param vcpus the {@code default_vcpus} of the hypervisor configuration, at least 1
          * @return this builder
@@ -355,19 +342,19 @@ public final class SandboxResources {
             if (vcpus < 1) {
                 throw new IllegalArgumentException("defaultVcpus must be at least 1: " + vcpus);
             }
-            this.defaultVcpus = vcpus;
+            assembly.defaultVcpus = vcpus;
             return this;
         }
 
-        /** Sets the task table of the confused-deputy check; tests pass a fake kernel's. */
-        Builder tasks(TaskTable tasks) {
-            this.tasks = Objects.requireNonNull(tasks, "tasks");
+        /** Sets where the task listings come from; tests pass a fake kernel's tasks. */
+        Builder tasks(IntFunction<Set<Integer>> tasks) {
+            assembly.tasks = Objects.requireNonNull(tasks, "tasks");
             return this;
         }
 
         /** Sets how the vCPU fetch waits; tests pass one that does not sleep. */
         Builder sleeper(Sleeper sleeper) {
-            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            assembly.sleeper = Objects.requireNonNull(sleeper, "sleeper");
             return this;
         }
 
@@ -382,16 +369,21 @@ public final class SandboxResources {
          *     topology or {@code numa_mapping} cannot be read
          */
         public SandboxResources build() {
-            return new SandboxResources(new SandboxState(ports(),
-                    new SandboxState.Placement(pinningEnabled, policy, guestNodes()), defaultVcpus, moveVmm));
+            return new SandboxResources(assembly.build());
         }
 
         /**
          * Takes over a sandbox from the JSON {@link SandboxResources#persist()} wrote, for example
-         * after a runtime restart. The enable flag, the policy and containers come from the JSON; the vCPU
-         * threads' affinities are read back from the kernel, and threads found restricted count as
-         * pinned even if the JSON says otherwise, so a later mismatch still resets them. Nothing
-         * is changed until the next operation.
+         * after a runtime restart. Every setting (the enable flag, the policy, NUMA and
+         * {@code default_vcpus}) comes from the JSON, whatever this builder says, as do the
+         * containers, the plans and the last outcome; this builder supplies the VMM, the host and the
+         * cgroup. When the JSON says nothing is in force but the kernel shows vCPU threads restricted
+         * (a command was stopped between its system calls and the write of its state), the
+         * affinities the kernel shows are taken as the plan in force, so a later mismatch still
+         * resets them. Nothing is changed until the next operation. State written by version 0.1,
+         * which holds no NUMA settings, no {@code default_vcpus}, no plans and no outcome, still
+         * restores: those settings come from this builder, the plan in force from the kernel, and
+         * the last outcome is {@link SandboxStatus.Outcome#NONE}.
          *
          * @param json the persisted state
          * @return the sandbox
@@ -401,33 +393,7 @@ public final class SandboxResources {
          *     started and the VMM cannot be asked for its vCPU threads
          */
         public SandboxResources restore(String json) {
-            PersistedState saved = PersistedState.fromJson(json);
-            return new SandboxResources(SandboxState.restore(saved, ports(), guestNodes(), defaultVcpus, moveVmm));
-        }
-
-        /** The guest nodes when NUMA is on; the host topology is read only then. */
-        private GuestNodes guestNodes() {
-            if (!numa.enabled()) {
-                return GuestNodes.NONE;
-            }
-            return GuestNodes.of(host != null ? host : HostTopology.load(sysfsRoot), numa.mapping());
-        }
-
-        private SandboxState.Ports ports() {
-            if (vmm == null) {
-                throw new IllegalStateException("no VMM: call vmm(vmm) or qemu(qmpClient, pid) first");
-            }
-            SandboxCgroup sandboxCgroup = cgroup != null ? cgroup
-                    : cgroupConfig != null ? SandboxCgroup.cgroupfs(cgroupConfig.sandboxPath())
-                    : SandboxCgroup.none();
-            TaskTable taskTable = tasks != null ? tasks : new ProcTasks(ProcTasks.DEFAULT_ROOT);
-            Vmm chosen = vmm;
-            if (taskTable instanceof ProcTasks procfs) {
-                chosen = qemuUnder != null ? qemuUnder.apply(procfs.root()) : vmm;
-                taskTable = ListsOwnTasks.reusingListing(chosen, procfs); // one scan per step, not two
-            }
-            return new SandboxState.Ports(chosen, taskTable,
-                    affinity != null ? affinity : ThreadAffinity.linux(), sandboxCgroup, sleeper);
+            return new SandboxResources(assembly.restore(json));
         }
     }
 }

@@ -49,7 +49,10 @@ public record SandboxStatus(boolean pinningEnabled, PinningPolicy policy, boolea
 
     /** The result of a pinning check. */
     public enum Outcome {
-        /** No pinning check ran yet, for example right after a restore. */
+        /**
+         * No pinning check ran yet. A restored sandbox reports the outcome of the last check its
+         * persisted state recorded; one persisted by version 0.1, which did not record it, reports this.
+         */
         NONE,
         /**
          * The plan was applied, and at least one vCPU thread got a CPU of its own; the reason says
@@ -79,12 +82,29 @@ public record SandboxStatus(boolean pinningEnabled, PinningPolicy policy, boolea
      *     it is not a task of the VMM (then it is not read)
      * @param pinned whether {@code affinity} is one CPU of its own: a single CPU that no other vCPU
      *     thread has as its whole affinity
+     * @param vmmTask whether the thread is one of the VMM's tasks, as the VMM's task listing showed
+     *     them when the vCPUs were asked for
      */
-    public record VcpuStatus(int index, int threadId, OptionalInt node, Optional<CpuSet> affinity, boolean pinned) {
+    public record VcpuStatus(int index, int threadId, OptionalInt node, Optional<CpuSet> affinity, boolean pinned,
+                             boolean vmmTask) {
         /** Checks the node and the affinity. */
         public VcpuStatus {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(affinity, "affinity");
+        }
+
+        /**
+         * A vCPU whose thread counts as a task of the VMM exactly when its affinity could be read,
+         * as version 0.1 reported it.
+         *
+         * @param index the vCPU's index in the VM
+         * @param threadId its host thread id
+         * @param node its guest NUMA node; empty when unknown
+         * @param affinity the thread's current CPUs; empty when not read
+         * @param pinned whether that is one CPU of its own
+         */
+        public VcpuStatus(int index, int threadId, OptionalInt node, Optional<CpuSet> affinity, boolean pinned) {
+            this(index, threadId, node, affinity, pinned, affinity.isPresent());
         }
     }
 

@@ -39,6 +39,22 @@ public interface Vmm {
     List<VcpuThread> vcpus() throws IOException;
 
     /**
+     * Asks the VMM for its vCPUs during one step of a sandbox, with the VMM's tasks as that step
+     * listed them: the same listing the foreign-thread check then uses. The built-in VMMs reuse
+     * their last answer while the listing shows the same threads ({@link TaskListing#sameThreads}),
+     * so a re-check with nothing changed costs no round trip. Unless overridden, it asks
+     * {@link #vcpus()}.
+     *
+     * @param tasks the VMM process's tasks, listed just before this call
+     * @return the vCPUs, in any order
+     * @throws IOException if the VMM cannot be asked
+     * @since 0.2
+     */
+    default List<VcpuThread> vcpus(TaskListing tasks) throws IOException {
+        return vcpus();
+    }
+
+    /**
      * {@return the kind of VMM, such as {@code qemu} or {@code cloud-hypervisor}; {@code custom}
      * unless an implementation says otherwise} The CLI records it in its state file.
      */
@@ -57,8 +73,9 @@ public interface Vmm {
     /**
      * Returns QEMU seen through its QMP socket: {@code query-cpus-fast} (or {@code query-cpus} on a
      * QEMU that lacks it), with each vCPU's {@code props.node-id} as its guest NUMA node. The
-     * connection stays the caller's to close. The answer is reused while QEMU's threads under
-     * {@code /proc} stay the same, and a closed connection is opened again once per query.
+     * connection stays the caller's to close. Within a sandbox the answer is reused while the
+     * step's listing of QEMU's tasks ({@link #vcpus(TaskListing)}) shows the same threads, whatever
+     * proc root the sandbox reads; a closed connection is opened again once per query.
      *
      * @param qmp a connected QMP client
      * @param pid QEMU's process id
@@ -71,7 +88,8 @@ public interface Vmm {
 
     /**
      * As {@link #qemu(QmpClient, int)}, with procfs mounted elsewhere (such as {@code /host/proc}
-     * in a node agent's container).
+     * in a node agent's container): the root of the task listing that {@link #vcpus()} takes for
+     * itself when called outside a sandbox. A sandbox hands its own listing to {@link #vcpus(TaskListing)}.
      *
      * @param qmp      a connected QMP client
      * @param pid      QEMU's process id

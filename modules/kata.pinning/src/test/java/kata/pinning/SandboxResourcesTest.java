@@ -195,22 +195,41 @@ class SandboxResourcesTest {
             assertEquals(cpus("0-1"), sandbox.status().containers().get("c1"));
         }
 
-        /** Improvement 4: runtime-rs restores "not pinned", so a later mismatch never resets. */
+        /**
+         * Improvement 4: runtime-rs restores "not pinned", so a later mismatch never resets. Here a
+         * command stopped between its pin and the write of its state left a state that says nothing
+         * is pinned: the kernel's pins are taken as the plan in force.
+         */
         @Test
         void restoreTrustsTheKernelOverAStaleUnpinnedState() {
             FakeHost host = new FakeHost(2);
             SandboxResources before = started(host);
+            String stale = before.persist(); // the state before the pin
             before.update(add("c1", "0-1"));
-            String stale = before.persist().replace("\"PINNED\"", "\"UNPINNED\"");
 
             SandboxResources after = host.builder(true).restore(stale);
             assertEquals(PinState.PINNED, after.status().pinState());
+            after.update(add("c2", "0-2"));
+            assertEquals(sets("0-2", "0-2"), host.vcpuAffinities());
+        }
+
+        @Test
+        void aVersionOneStateStillRestoresAndTrustsTheKernelOverItsUnpinnedPinState() {
+            FakeHost host = new FakeHost(2);
+            started(host).update(add("c1", "0-1"));
+            String legacy = "{\"version\":1,\"pinningEnabled\":true,\"policy\":\"exact\",\"vmStarted\":true,"
+                    + "\"vmmAffinity\":\"" + FakeVmm.OWN_AFFINITY + "\",\"pinState\":\"UNPINNED\","
+                    + "\"containers\":{\"c1\":{\"cpus\":\"0-1\",\"mems\":\"\"}}}";
+
+            SandboxResources after = host.builder(true).restore(legacy);
+            assertEquals(PinState.PINNED, after.status().pinState());
+            assertEquals(Outcome.NONE, after.status().lastOutcome(), "version 1 kept no outcome");
             after.update(updateTo("c1", "0-2"));
             assertEquals(sets("0-2", "0-2"), host.vcpuAffinities());
         }
 
         @Test
-        void restoreKeepsContainersAndPinStateAndMakesNoSyscall() {
+        void restoreKeepsContainersPinStateAndTheLastOutcomeAndMakesNoSyscall() {
             FakeHost host = new FakeHost(2);
             SandboxResources before = started(host);
             before.update(add("c1", "0-1"));
@@ -224,10 +243,11 @@ class SandboxResourcesTest {
                     () -> assertEquals(was.containers(), is.containers()),
                     () -> assertEquals(was.pinState(), is.pinState()),
                     () -> assertEquals(was.vcpus(), is.vcpus()),
-                    () -> assertEquals(Outcome.NONE, is.lastOutcome()),
+                    () -> assertEquals(Outcome.UNCHANGED, is.lastOutcome()),
+                    () -> assertEquals(was.lastReason(), is.lastReason()),
                     () -> assertEquals(setsBefore, host.kernel.sets()));
             after.update(updateTo("c1", "0-1"));
-            assertEquals(setsBefore, host.kernel.sets(), "the pin read back from the kernel is already in force");
+            assertEquals(setsBefore, host.kernel.sets(), "the pin in force is found in force");
         }
 
         /** Improvement 5: runtime-rs returns early on unchanged cpusets, so a hot-plugged vCPU floats. */

@@ -1,5 +1,6 @@
 package kata.pinning.internal;
 
+import kata.pinning.cpuset.CpuSet;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,5 +47,58 @@ final class Json {
             throw new IllegalArgumentException(field + " must be a string, not " + value);
         }
         return value.stringValue();
+    }
+
+    /**
+     * {@return the string at {@code name}}
+     *
+     * @throws IllegalArgumentException naming {@code field} when it is missing or not a string
+     */
+    static String requiredString(JsonNode object, String name, String field) {
+        String text = string(object, name, null, field);
+        if (text == null) {
+            throw new IllegalArgumentException(field + " is missing");
+        }
+        return text;
+    }
+
+    /**
+     * {@return the int at {@code name}}
+     *
+     * @throws IllegalArgumentException naming {@code field} when it is not an int
+     */
+    static int integer(JsonNode object, String name, String field) {
+        JsonNode value = object.path(name);
+        if (!value.isInt()) {
+            throw new IllegalArgumentException(field + " must be a whole number, not " + value);
+        }
+        return value.intValue();
+    }
+
+    /**
+     * {@return the boolean at {@code name}}
+     *
+     * @throws IllegalArgumentException naming {@code field} when it is not a boolean
+     */
+    static boolean bool(JsonNode object, String name, String field) {
+        JsonNode value = object.path(name);
+        if (!value.isBoolean()) {
+            throw new IllegalArgumentException(field + " must be true or false, not " + value);
+        }
+        return value.booleanValue();
+    }
+
+    /**
+     * {@return the cpulist at {@code name}}
+     *
+     * @throws IllegalArgumentException naming {@code field} when it is missing or not a cpulist
+     */
+    static CpuSet cpuSet(JsonNode object, String name, String field) {
+        String text = requiredString(object, name, field);
+        try {
+            return CpuSet.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + " \"" + text + "\" is not a cpulist: " + e.getMessage(), e);
+        }
     }
 }

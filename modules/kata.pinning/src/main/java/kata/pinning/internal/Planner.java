@@ -1,6 +1,7 @@
 package kata.pinning.internal;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,17 +13,26 @@ import kata.pinning.config.PinningPolicy;
 import kata.pinning.cpuset.CpuSet;
 
 /**
- * The placement of a sandbox's vCPU threads as a pure function: the inputs of one pinning check
- * in, the complete {@link Plan} out. No I/O and no state, so that properties can exercise it.
+ * The placement of a sandbox's vCPU threads as one pure function: the inputs of one check in, the
+ * complete {@link Plan} out. No I/O and no state, so that properties can exercise it.
  *
- * <ul>
- *   <li>{@code exact} without NUMA is {@link PinningRule}: a pin when the counts match, else a
- *       reset (when something was placed before) or nothing.</li>
- *   <li>{@code fit} with a non-empty union places every vCPU on every check: as many as fit get a
- *       CPU of their own, the others the union. An empty union behaves as under {@code exact}.</li>
- *   <li>With NUMA, pins go through {@link NodeAssignment}, and an empty union gives every vCPU its
- *       node's host CPUs, under either policy.</li>
- * </ul>
+ * <p>Algorithm:
+ * <ol>
+ *   <li>Nothing to place: pinning is off, or no vCPU has a thread of its own.</li>
+ *   <li>NUMA with an empty union: every vCPU may run on its guest node's host CPUs.</li>
+ *   <li>{@code fit} with a non-empty union: {@link NodeAssignment} pins as many vCPUs as fit, the
+ *       others get masks; vCPUs that share a thread get the union.</li>
+ *   <li>{@code exact}, Kata's count rule: when every vCPU has a thread of its own and there are as
+ *       many as the union has CPUs, {@link NodeAssignment} pins them all (without NUMA, the i-th
+ *       vCPU by index to the i-th smallest CPU). Otherwise, when an earlier check may still
+ *       restrict the threads, every thread is reset to the union, or to the VMM's own affinity once
+ *       the union is empty; when none can, nothing is done.</li>
+ * </ol>
+ * A plan with pins that fails half-way falls back to {@link #fallback}: every thread on the union.
+ *
+ * <p>Three corrections to Kata's rule: vCPUs are matched to CPUs in index order even when the
+ * indices have holes; two vCPUs on one thread never count as a match; and an empty union resets to
+ * the VMM's own affinity instead of leaving threads pinned.
  */
 public final class Planner {
 
@@ -63,33 +73,76 @@ public final class Planner {
         if (!request.enabled()) {
             return Plan.none("vCPU pinning is disabled");
         }
-        List<VcpuThread> threads = PinningRule.withThreads(request.vcpus());
+        List<VcpuThread> threads = withThreads(request.vcpus());
         if (threads.isEmpty()) {
             return Plan.none("no vCPU thread ids reported");
         }
         CpuSet union = request.union();
         GuestNodes nodes = request.nodes();
+        Map<VcpuThread, OptionalInt> nodeOf = nodesOf(threads, nodes);
         if (nodes.enabled() && union.isEmpty()) {
-            return nodeMasks(threads, nodes);
+            return nodeMasks(threads, nodeOf, nodes);
         }
         if (request.policy() == PinningPolicy.FIT && !union.isEmpty()) {
-            return fit(threads, union, nodes);
+            return place(threads, nodeOf, union, nodes, false);
         }
-        Decision decision = PinningRule.decide(true, threads, union, request.placedBefore(), request.vmmAffinity(), Map.of());
-        return switch (decision) {
-            case Decision.Skip skip -> Plan.none(skip.reason());
-            case Decision.Pin pin -> nodes.enabled() ? fit(threads, union, nodes) : pinned(pin, threads);
-            case Decision.Reset reset -> reset(reset, threads, nodesOf(threads, nodes));
-            case Decision.Unchanged unchanged -> throw new AssertionError("no plan in force was given: " + unchanged);
-        };
+        String mismatch = mismatch(threads, union);
+        if (mismatch == null) {
+            return place(threads, nodeOf, union, nodes, !nodes.enabled());
+        }
+        if (!request.placedBefore()) {
+            return Plan.none(mismatch + "; nothing pinned, nothing to undo");
+        }
+        if (union.isEmpty()) {
+            if (request.vmmAffinity().isEmpty()) {
+                throw new IllegalArgumentException("cannot reset to the VMM's own affinity: it is unknown");
+            }
+            return everyThreadOn(threads, nodeOf, request.vmmAffinity(), Plan.Effect.VMM_AFFINITY, CpuSet.empty(),
+                    mismatch + "; reset to the VMM's own affinity " + request.vmmAffinity());
+        }
+        return everyThreadOn(threads, nodeOf, union, Plan.Effect.MASKS, union, mismatch + "; reset to the union " + union);
     }
 
-    /** Pins what fits, node by node; vCPUs that share a thread, and those left over, get masks. */
-    private static Plan fit(List<VcpuThread> threads, CpuSet union, GuestNodes nodes) {
+    /**
+     * The second plan of a check whose plan with pins failed half-way: every thread of that plan on
+     * its union, so that no vCPU is left on a CPU another one was meant to have.
+     *
+     * @param failed a plan with {@link Plan.Effect#PINS}
+     * @return a plan that gives every thread of {@code failed} the whole of its union
+     * @throws IllegalArgumentException if {@code failed} has no pins
+     */
+    public static Plan fallback(Plan failed) {
+        if (failed.effect() != Plan.Effect.PINS) {
+            throw new IllegalArgumentException("only a plan with pins falls back: " + failed.effect());
+        }
+        CpuSet union = failed.union();
+        List<VcpuPlacement> placements = failed.placements().stream()
+                .map(p -> new VcpuPlacement(p.vcpuIndex(), p.threadId(), p.node(), union, false))
+                .toList();
+        return new Plan(Plan.Effect.MASKS, placements, union, "every vCPU thread back on the union " + union);
+    }
+
+    /**
+     * {@return the vCPUs that have a thread of their own (thread id above 0), by index}
+     *
+     * @param vcpus the vCPUs as the VMM reports them
+     */
+    public static List<VcpuThread> withThreads(List<VcpuThread> vcpus) {
+        return vcpus.stream()
+                .filter(v -> v.threadId() > 0)
+                .sorted(Comparator.comparingInt(VcpuThread::index))
+                .toList();
+    }
+
+    /**
+     * Pins what fits, node by node; vCPUs that share a thread, and those left over, get masks.
+     * {@code oneEach} marks the exact rule's match without NUMA, whose reason Kata's users know.
+     */
+    private static Plan place(List<VcpuThread> threads, Map<VcpuThread, OptionalInt> nodeOf, CpuSet union,
+                              GuestNodes nodes, boolean oneEach) {
         Map<Integer, Long> perThread = new HashMap<>();
         threads.forEach(v -> perThread.merge(v.threadId(), 1L, Long::sum));
         List<VcpuThread> own = threads.stream().filter(v -> perThread.get(v.threadId()) == 1).toList();
-        Map<VcpuThread, OptionalInt> nodeOf = nodesOf(threads, nodes);
         Map<Integer, VcpuPlacement> byIndex = new HashMap<>();
         for (VcpuPlacement p : NodeAssignment.assign(own, nodeOf, union, nodes)) {
             byIndex.put(p.vcpuIndex(), p);
@@ -102,18 +155,18 @@ public final class Planner {
                 p = new VcpuPlacement(v.index(), v.threadId(), nodeOf.get(v), union, false);
             }
             placements.add(p);
-            onNode += !p.pinned() && p.cpus() != union && !p.cpus().equals(union) ? 1 : 0;
+            onNode += !p.pinned() && !p.cpus().equals(union) ? 1 : 0;
         }
         int pinned = (int) placements.stream().filter(VcpuPlacement::pinned).count();
-        String reason = PinningRule.counts(threads, union) + ": " + pinned + " pinned"
+        int onUnion = threads.size() - pinned - onNode;
+        String reason = counts(threads, union) + (oneEach ? ": one vCPU per CPU" : ": " + pinned + " pinned"
                 + (onNode > 0 ? ", " + onNode + " on their node's CPUs" : "")
-                + (threads.size() - pinned - onNode > 0 ? ", " + (threads.size() - pinned - onNode) + " on the union" : "");
+                + (onUnion > 0 ? ", " + onUnion + " on the union" : ""));
         return new Plan(pinned > 0 ? Plan.Effect.PINS : Plan.Effect.MASKS, placements, union, reason);
     }
 
     /** An empty union with NUMA on: every vCPU may run on its node's host CPUs, none is pinned. */
-    private static Plan nodeMasks(List<VcpuThread> threads, GuestNodes nodes) {
-        Map<VcpuThread, OptionalInt> nodeOf = nodesOf(threads, nodes);
+    private static Plan nodeMasks(List<VcpuThread> threads, Map<VcpuThread, OptionalInt> nodeOf, GuestNodes nodes) {
         Map<Integer, CpuSet> byThread = new LinkedHashMap<>();
         for (VcpuThread v : threads) { // a thread running vCPUs of several nodes gets all their CPUs
             OptionalInt node = nodeOf.get(v);
@@ -126,23 +179,36 @@ public final class Planner {
                 "no container has a cpuset; each vCPU on its guest NUMA node's host CPUs");
     }
 
-    /** The {@code exact} pin without NUMA: no vCPU is placed for a node. */
-    private static Plan pinned(Decision.Pin pin, List<VcpuThread> threads) {
-        List<VcpuPlacement> placements = new ArrayList<>(threads.size());
-        for (int i = 0; i < threads.size(); i++) {
-            VcpuThread v = threads.get(i);
-            Assignment a = pin.assignments().get(i);
-            placements.add(new VcpuPlacement(v.index(), v.threadId(), OptionalInt.empty(), CpuSet.of(a.cpu()), true));
-        }
-        return new Plan(Plan.Effect.PINS, placements, pin.cpus(), pin.reason());
+    private static Plan everyThreadOn(List<VcpuThread> threads, Map<VcpuThread, OptionalInt> nodeOf, CpuSet cpus,
+                                      Plan.Effect effect, CpuSet union, String reason) {
+        List<VcpuPlacement> placements = threads.stream()
+                .map(v -> new VcpuPlacement(v.index(), v.threadId(), nodeOf.get(v), cpus, false))
+                .toList();
+        return new Plan(effect, placements, union, reason);
     }
 
-    private static Plan reset(Decision.Reset reset, List<VcpuThread> threads, Map<VcpuThread, OptionalInt> nodeOf) {
-        List<VcpuPlacement> placements = threads.stream()
-                .map(v -> new VcpuPlacement(v.index(), v.threadId(), nodeOf.get(v), reset.cpus(), false))
-                .toList();
-        return new Plan(reset.toVmmAffinity() ? Plan.Effect.VMM_AFFINITY : Plan.Effect.MASKS, placements,
-                reset.toVmmAffinity() ? CpuSet.empty() : reset.cpus(), reset.reason());
+    /** {@return why the exact rule cannot pin one vCPU per CPU, or null when it can} */
+    private static String mismatch(List<VcpuThread> threads, CpuSet union) {
+        Map<Integer, VcpuThread> owner = new HashMap<>();
+        for (VcpuThread vcpu : threads) {
+            VcpuThread first = owner.putIfAbsent(vcpu.threadId(), vcpu);
+            if (first != null) {
+                return "vCPUs " + first.index() + " and " + vcpu.index() + " share thread " + vcpu.threadId();
+            }
+        }
+        if (union.isEmpty()) {
+            return "no container has a cpuset";
+        }
+        return threads.size() != union.size() ? counts(threads, union) : null;
+    }
+
+    /** {@return for example "1 vCPU for 2 CPUs (0-1)"} */
+    static String counts(List<VcpuThread> threads, CpuSet union) {
+        return plural(threads.size(), "vCPU") + " for " + plural(union.size(), "CPU") + " (" + union + ")";
+    }
+
+    private static String plural(int count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 
     /**

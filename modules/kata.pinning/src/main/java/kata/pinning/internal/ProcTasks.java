@@ -10,21 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
- * The tasks of a process as procfs lists them under {@code <root>/<pid>/task}. The root is
- * {@code /proc} on the host, or wherever a container sees the host's procfs mounted.
+ * The tasks of a process as procfs lists them under {@code <root>/<pid>/task}, for the thread names
+ * of the VMMs that name their vCPU threads. The root is {@code /proc} on the host, or wherever a
+ * container sees the host's procfs mounted.
  *
  * @param root the procfs mount point
  */
-public record ProcTasks(Path root) implements TaskTable {
-
-    /** The host's own procfs. */
-    public static final Path DEFAULT_ROOT = Path.of("/proc");
+public record ProcTasks(Path root) {
 
     /** Room for a comm ({@code TASK_COMM_LEN}, 16 bytes with the newline), and more. */
     private static final int COMM_BUFFER = 64;
@@ -32,23 +28,6 @@ public record ProcTasks(Path root) implements TaskTable {
     /** Checks the root. */
     public ProcTasks {
         Objects.requireNonNull(root, "root");
-    }
-
-    /** One directory scan answers for a whole plan, where a stat per thread costs more. */
-    @Override
-    public Set<Integer> tasksOf(int pid) {
-        Set<Integer> tids = new HashSet<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(taskDir(pid))) {
-            for (Path task : tasks) {
-                int tid = tidOf(task);
-                if (tid > 0) {
-                    tids.add(tid);
-                }
-            }
-        } catch (IOException | DirectoryIteratorException e) {
-            return Set.of(); // no such process, or no access: none of its threads can be vouched for
-        }
-        return tids;
     }
 
     /**
@@ -99,6 +78,28 @@ public record ProcTasks(Path root) implements TaskTable {
             }
             return null;
         }
+    }
+
+    /**
+     * Reads the names of the given tasks of a process, as a step's {@link kata.pinning.TaskListing}
+     * lists them, without listing the task directory again. A task that has exited since is left out.
+     *
+     * @param pid a process id
+     * @param tids its tasks
+     * @return each task's name, by thread id
+     * @throws IOException if the name of a task that still exists cannot be read
+     */
+    public Map<Integer, String> threadNames(int pid, int[] tids) throws IOException {
+        Path dir = taskDir(pid);
+        Map<Integer, String> names = new HashMap<>();
+        ByteBuffer buffer = ByteBuffer.allocate(COMM_BUFFER);
+        for (int tid : tids) {
+            String name = readName(dir.resolve(Integer.toString(tid)), buffer);
+            if (name != null) {
+                names.put(tid, name);
+            }
+        }
+        return names;
     }
 
     private static int tidOf(Path task) {

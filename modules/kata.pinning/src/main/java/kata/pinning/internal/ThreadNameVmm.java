@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import kata.pinning.TaskListing;
 import kata.pinning.VcpuThread;
 import kata.pinning.Vmm;
 import kata.pinning.VmmKind;
@@ -34,8 +35,18 @@ public record ThreadNameVmm(VmmKind vmmKind, int pid, ProcTasks proc) implements
 
     @Override
     public List<VcpuThread> vcpus() throws IOException {
+        return byName(proc.threadNames(pid));
+    }
+
+    /** Reads the names of the listed tasks only: the step's listing is the one the guard checks. */
+    @Override
+    public List<VcpuThread> vcpus(TaskListing tasks) throws IOException {
+        return tasks.isEmpty() ? vcpus() : byName(proc.threadNames(pid, tasks.tids()));
+    }
+
+    private List<VcpuThread> byName(Map<Integer, String> names) throws IOException {
         try {
-            return VcpuNames.vcpus(vmmKind, proc.threadNames(pid));
+            return VcpuNames.vcpus(vmmKind, names);
         } catch (IllegalArgumentException e) {
             throw new IOException(this + ": " + e.getMessage(), e);
         }

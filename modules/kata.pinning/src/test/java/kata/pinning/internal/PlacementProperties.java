@@ -47,13 +47,13 @@ class PlacementProperties {
 
         Map<Integer, OptionalInt> nodeByIndex() {
             Map<Integer, OptionalInt> byIndex = new HashMap<>();
-            Planner.nodesOf(PinningRule.withThreads(request.vcpus()), nodes())
+            Planner.nodesOf(Planner.withThreads(request.vcpus()), nodes())
                     .forEach((v, node) -> byIndex.put(v.index(), node));
             return byIndex;
         }
 
         boolean threadsDistinct() {
-            List<VcpuThread> threads = PinningRule.withThreads(request.vcpus());
+            List<VcpuThread> threads = Planner.withThreads(request.vcpus());
             return threads.stream().map(VcpuThread::threadId).distinct().count() == threads.size();
         }
     }
@@ -91,7 +91,7 @@ class PlacementProperties {
     void fitPinsAsManyVcpusAsTheUnionHasCpus(@ForAll("cases") Case c) {
         if (c.request().enabled() && c.request().policy() == PinningPolicy.FIT && !c.union().isEmpty()
                 && c.threadsDistinct()) {
-            int vcpus = PinningRule.withThreads(c.request().vcpus()).size();
+            int vcpus = Planner.withThreads(c.request().vcpus()).size();
             assertEquals(Math.min(vcpus, c.union().size()), c.plan().pinnedCount());
         }
     }
@@ -161,20 +161,9 @@ class PlacementProperties {
     }
 
     @Property(tries = 150, edgeCases = EdgeCasesMode.NONE)
-    void withoutNumaExactIsThePinningRule(@ForAll("cases") Case c) {
-        Planner.Request r = c.request();
-        Planner.Request exact = new Planner.Request(r.enabled(), PinningPolicy.EXACT, r.vcpus(), r.union(), GuestNodes.NONE,
-                r.vmmAffinity(), r.placedBefore());
-        Decision rule = PinningRule.decide(r.enabled(), r.vcpus(), r.union(), r.placedBefore(), r.vmmAffinity(), Map.of());
-        Plan plan = Planner.plan(exact);
-        assertEquals(rule.plan(), plan.byThread());
-        assertEquals(rule.reason(), plan.reason());
-    }
-
-    @Property(tries = 150, edgeCases = EdgeCasesMode.NONE)
     void withEqualCountsFitAndExactGiveTheSamePlan(@ForAll("cases") Case c) {
         Planner.Request r = c.request();
-        if (PinningRule.withThreads(r.vcpus()).size() != r.union().size() || !c.threadsDistinct()) {
+        if (Planner.withThreads(r.vcpus()).size() != r.union().size() || !c.threadsDistinct()) {
             return;
         }
         Plan fit = Planner.plan(new Planner.Request(r.enabled(), PinningPolicy.FIT, r.vcpus(), r.union(), r.nodes(),

@@ -9,13 +9,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import kata.pinning.TaskListing;
 import kata.pinning.VcpuThread;
 import kata.pinning.qmp.HotpluggableCpu;
 import kata.pinning.qmp.QmpClient;
@@ -118,17 +117,21 @@ class QemuVmmQemuTest {
         assertEquals(0, commandsDuring(checks), "and the new answer is reused in turn");
     }
 
+    /** Runs a check with a given listing and returns how many QMP commands went out during it. */
+    private static int commandsDuring(TaskListing listing) throws IOException {
+        int before = SENT.get();
+        vmm.vcpus(listing);
+        return SENT.get() - before;
+    }
+
     @Test
     @Order(2)
-    void theListingOfEachCheckIsQemusTasksAndIsOfferedOnlyForItsOwnProcRoot() throws IOException {
-        List<VcpuThread> vcpus = vmm.vcpus(); // a cached answer: the listing is still taken
-
-        Set<Integer> listed = vmm.tasksListedUnder(PROC).orElseThrow();
-        Set<Integer> scanned = new ProcTasks(PROC).tasksOf((int) vm.pid());
-        assertTrue(listed.contains((int) vm.pid()), "QEMU's main thread");
-        vcpus.forEach(v -> assertTrue(listed.contains(v.threadId()), "vCPU " + v.index() + "'s thread"));
-        assertTrue(scanned.containsAll(vcpus.stream().map(VcpuThread::threadId).toList()), "a scan of its own agrees");
-        assertEquals(Optional.empty(), vmm.tasksListedUnder(Path.of("/host/proc")), "another root is scanned, never assumed");
+    void theAnswerIsKeyedOnTheListingItIsHandedNotOnAProcRootOfItsOwn() throws IOException {
+        int pid = (int) vm.pid();
+        assertEquals(0, commandsDuring(TaskListing.read(PROC, pid)), "the same threads as the last check's listing");
+        assertEquals(1, commandsDuring(TaskListing.of(pid, new int[] {pid}, 1)), "a listing with other threads");
+        assertEquals(1, commandsDuring(TaskListing.empty(pid)), "an empty listing proves nothing");
+        assertEquals(1, commandsDuring(TaskListing.empty(pid)), "and is never reused");
     }
 
     @Test

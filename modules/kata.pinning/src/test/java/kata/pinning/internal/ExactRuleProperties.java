@@ -1,16 +1,15 @@
 package kata.pinning.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import kata.pinning.VcpuThread;
+import kata.pinning.config.PinningPolicy;
 import kata.pinning.cpuset.CpuSet;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -19,17 +18,19 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** Properties of the pure pinning rule, over random vCPU maps, unions and states. */
-class PinningRuleProperties {
+/**
+ * Properties of Kata's count rule, the {@code exact} policy without NUMA, over random vCPU maps,
+ * unions and states. These are the properties the rule had before it became a case of the one
+ * {@link Planner}; the two about a plan already in force are properties of the reconciler now
+ * ({@code ReconcilerProperties}), since "already in force" is what it finds in the kernel.
+ */
+class ExactRuleProperties {
 
-    /** All inputs of the rule but the last applied plan. */
+    /** All inputs of the rule. */
     record Inputs(boolean enabled, List<VcpuThread> vcpus, CpuSet union, boolean pinnedBefore, CpuSet vmmAffinity) {
-        Decision decide() {
-            return decide(Map.of());
-        }
-
-        Decision decide(Map<Integer, CpuSet> lastApplied) {
-            return PinningRule.decide(enabled, vcpus, union, pinnedBefore, vmmAffinity, lastApplied);
+        Plan decide() {
+            return Planner.plan(new Planner.Request(enabled, PinningPolicy.EXACT, vcpus, union, GuestNodes.NONE,
+                    vmmAffinity, pinnedBefore));
         }
 
         List<VcpuThread> threads() {
@@ -41,24 +42,31 @@ class PinningRuleProperties {
         }
     }
 
+    private static boolean isReset(Plan plan) {
+        return plan.effect() == Plan.Effect.MASKS || plan.effect() == Plan.Effect.VMM_AFFINITY;
+    }
+
     @Property
     void pinIsABijectionBetweenVcpusAndTheUnionInIndexOrder(@ForAll("matchingInputs") Inputs in) {
-        Decision.Pin pin = assertInstanceOf(Decision.Pin.class, in.decide());
+        Plan pin = in.decide();
+        assertEquals(Plan.Effect.PINS, pin.effect());
         List<VcpuThread> byIndex = in.threads();
-        List<Assignment> assignments = pin.assignments();
+        List<VcpuPlacement> assignments = pin.placements();
         assertEquals(byIndex.size(), assignments.size());
         for (int i = 0; i < assignments.size(); i++) {
             assertEquals(byIndex.get(i).index(), assignments.get(i).vcpuIndex());
             assertEquals(byIndex.get(i).threadId(), assignments.get(i).threadId());
-            assertEquals(in.union().nth(i), assignments.get(i).cpu(), "vCPU i gets the i-th smallest CPU");
+            assertEquals(CpuSet.of(in.union().nth(i)), assignments.get(i).cpus(), "vCPU i gets the i-th smallest CPU");
+            assertTrue(assignments.get(i).pinned());
         }
-        assertEquals(in.union(), pin.cpus(), "every CPU of the union is used");
-        assertEquals(assignments.size(), pin.plan().size(), "no thread is pinned twice");
+        assertEquals(in.union(), assignments.stream().map(VcpuPlacement::cpus).reduce(CpuSet.empty(), CpuSet::union),
+                "every CPU of the union is used");
+        assertEquals(assignments.size(), pin.byThread().size(), "no thread is pinned twice");
     }
 
     @Property
     void pinOnlyWhenEnabledAndCountsEqualAndThreadsDistinct(@ForAll("inputs") Inputs in) {
-        if (in.decide() instanceof Decision.Pin) {
+        if (in.decide().effect() == Plan.Effect.PINS) {
             assertTrue(in.enabled());
             assertEquals(in.union().size(), in.threads().size());
             assertTrue(in.threadsDistinct());
@@ -69,39 +77,40 @@ class PinningRuleProperties {
     void everyPossiblePinIsTaken(@ForAll("inputs") Inputs in) {
         boolean possible = in.enabled() && !in.threads().isEmpty() && in.threadsDistinct()
                 && in.threads().size() == in.union().size();
-        assertEquals(possible, in.decide() instanceof Decision.Pin);
+        assertEquals(possible, in.decide().effect() == Plan.Effect.PINS);
     }
 
     @Property
     void resetOnlyWhenPinnedBefore(@ForAll("inputs") Inputs in) {
-        if (in.decide() instanceof Decision.Reset) {
+        if (isReset(in.decide())) {
             assertTrue(in.pinnedBefore());
         }
     }
 
     @Property
     void mismatchWhilePinnedAlwaysResets(@ForAll("inputs") Inputs in) {
-        Decision decision = in.decide();
-        if (in.enabled() && in.pinnedBefore() && !in.threads().isEmpty() && !(decision instanceof Decision.Pin)) {
-            assertInstanceOf(Decision.Reset.class, decision);
+        Plan plan = in.decide();
+        if (in.enabled() && in.pinnedBefore() && !in.threads().isEmpty() && plan.effect() != Plan.Effect.PINS) {
+            assertTrue(isReset(plan), plan::toString);
         }
     }
 
     @Property
     void resetGivesEveryThreadTheUnionOrTheVmmAffinityWhenTheUnionIsEmpty(@ForAll("inputs") Inputs in) {
-        if (in.decide() instanceof Decision.Reset reset) {
+        Plan reset = in.decide();
+        if (isReset(reset)) {
             CpuSet expected = in.union().isEmpty() ? in.vmmAffinity() : in.union();
-            assertEquals(expected, reset.cpus());
-            assertEquals(in.union().isEmpty(), reset.toVmmAffinity());
-            assertEquals(in.threads().stream().map(VcpuThread::threadId).distinct().toList(), reset.threadIds());
-            assertTrue(reset.plan().values().stream().allMatch(expected::equals));
+            assertEquals(in.union().isEmpty(), reset.effect() == Plan.Effect.VMM_AFFINITY);
+            assertEquals(in.threads().stream().map(VcpuThread::threadId).distinct().toList(),
+                    List.copyOf(reset.byThread().keySet()));
+            assertTrue(reset.byThread().values().stream().allMatch(expected::equals));
         }
     }
 
     @Property
     void disabledAlwaysSkips(@ForAll("inputs") Inputs in) {
         Inputs disabled = new Inputs(false, in.vcpus(), in.union(), in.pinnedBefore(), in.vmmAffinity());
-        assertEquals(new Decision.Skip("vCPU pinning is disabled"), disabled.decide());
+        assertEquals(Plan.none("vCPU pinning is disabled"), disabled.decide());
     }
 
     @Property
@@ -117,23 +126,12 @@ class PinningRuleProperties {
     }
 
     @Property
-    void thePlanInForceIsNotAppliedAgain(@ForAll("inputs") Inputs in) {
-        Decision first = in.decide();
-        Decision again = in.decide(first.plan());
-        if (first instanceof Decision.Pin || first instanceof Decision.Reset) {
-            assertEquals(new Decision.Unchanged(first), again);
-            assertEquals(Map.of(), again.plan());
-        } else {
-            assertEquals(first, again);
-        }
-    }
-
-    @Property
-    void aDifferentPlanInForceIsReplaced(@ForAll("inputs") Inputs in, @ForAll("plans") Map<Integer, CpuSet> inForce) {
-        Decision first = in.decide();
-        if (!first.plan().equals(inForce)) {
-            assertEquals(first, in.decide(inForce));
-        }
+    void aFailedPinFallsBackToTheUnionForEveryThreadItPlaced(@ForAll("matchingInputs") Inputs in) {
+        Plan pin = in.decide();
+        Plan fallback = Planner.fallback(pin);
+        assertEquals(Plan.Effect.MASKS, fallback.effect());
+        assertEquals(pin.byThread().keySet(), fallback.byThread().keySet());
+        assertTrue(fallback.byThread().values().stream().allMatch(in.union()::equals));
     }
 
     // --- generators ---------------------------------------------------------------------------
@@ -181,11 +179,6 @@ class PinningRuleProperties {
 
     private Arbitrary<CpuSet> cpuSets(int min, int max) {
         return Arbitraries.integers().between(0, 15).set().ofMinSize(min).ofMaxSize(max).map(CpuSet::of);
-    }
-
-    @Provide
-    Arbitrary<Map<Integer, CpuSet>> plans() {
-        return Arbitraries.maps(Arbitraries.integers().between(1, 12), cpuSets(1, 4)).ofMaxSize(6);
     }
 
     @Provide
