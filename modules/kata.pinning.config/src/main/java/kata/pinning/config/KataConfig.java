@@ -100,9 +100,37 @@ public final class KataConfig {
         return load(file, Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * {@return the file {@link #load()} would read: {@value #CONF_FILE_ENV}, else the first existing
+     * file of {@link #defaultSearchPath()}; empty when there is none}
+     *
+     * @throws ConfigException if {@value #CONF_FILE_ENV} is not a valid path
+     * @since 0.2
+     */
+    public static Optional<Path> locate() {
+        return locate(System::getenv, DEFAULT_SEARCH_PATH);
+    }
+
+    /** {@link #locate()} with the environment and the search path given, for tests. */
+    static Optional<Path> locate(UnaryOperator<String> env, List<Path> searchPath) {
+        String named = env.apply(CONF_FILE_ENV);
+        if (named != null && !named.isEmpty()) {
+            try {
+                return Optional.of(Path.of(named));
+            } catch (InvalidPathException e) {
+                throw ConfigException.of(new ConfigProblem(null, "", 0,
+                        CONF_FILE_ENV + " is not a valid path: " + e.getMessage(), e));
+            }
+        }
+        return searchPath.stream().filter(Files::exists).findFirst();
+    }
+
     /** {@link #load()} with the environment and the search path given, for tests. */
     static KataConfig load(UnaryOperator<String> env, List<Path> searchPath) {
-        return load(find(env, searchPath));
+        return load(locate(env, searchPath).orElseThrow(() -> ConfigException.of(
+                ConfigProblem.at(null, "", "no Kata configuration file found: " + CONF_FILE_ENV
+                        + " is not set and none of these exists: "
+                        + searchPath.stream().map(Path::toString).collect(Collectors.joining(", "))))));
     }
 
     /** {@link #load(Path)} with the host CPU count given, for tests. */
@@ -114,22 +142,6 @@ public final class KataConfig {
         } catch (ConfigProblem p) {
             throw ConfigException.of(p);
         }
-    }
-
-    private static Path find(UnaryOperator<String> env, List<Path> searchPath) {
-        String named = env.apply(CONF_FILE_ENV);
-        if (named != null && !named.isEmpty()) {
-            try {
-                return Path.of(named);
-            } catch (InvalidPathException e) {
-                throw ConfigException.of(new ConfigProblem(null, "", 0,
-                        CONF_FILE_ENV + " is not a valid path: " + e.getMessage(), e));
-            }
-        }
-        return searchPath.stream().filter(Files::exists).findFirst().orElseThrow(() -> ConfigException.of(
-                ConfigProblem.at(null, "", "no Kata configuration file found: " + CONF_FILE_ENV
-                        + " is not set and none of these exists: "
-                        + searchPath.stream().map(Path::toString).collect(Collectors.joining(", ")))));
     }
 
     private static Path realFile(Path file) {
