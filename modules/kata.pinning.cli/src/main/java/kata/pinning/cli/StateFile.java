@@ -17,8 +17,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The {@code --state} file: the sandbox's persisted state ({@link kata.pinning.SandboxResources#persist()})
- * plus the last decision, which a restore does not carry, so that {@code status} can show it later.
+ * The {@code --state} file: the sandbox's persisted state ({@link kata.pinning.SandboxResources#persist()}),
+ * which holds the last outcome, with that decision and reason repeated at the top for readers of the
+ * file, and the VMM kind.
  * <pre>{@code
  * {"sandbox": {...what persist() wrote...}, "decision": "pinned", "reason": "...", "vmm": "qemu"}
  * }</pre>
@@ -35,7 +36,8 @@ final class StateFile {
      * What the file holds.
      *
      * @param sandboxJson the JSON for {@link kata.pinning.SandboxResources.Builder#restore(String)}
-     * @param decision the last decision, as {@link StatusView#decisionOf}
+     * @param decision the last decision, as {@link StatusView#decisionOf}; a restore takes it from
+     *     {@code sandboxJson}, and from here only for a sandbox persisted by version 0.1, which kept none
      * @param reason its reason
      * @param vmm the VMM kind, as {@link kata.pinning.VmmKind#cliName()}
      */
