@@ -24,11 +24,14 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.state.Transformer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Random runs of a sandbox on fake kernel, VMM and cgroup: VM start, container add, update and
  * delete, vCPU hot-plug and unplug, injected failures (ESRCH and EPERM from the kernel, a foreign
- * thread id, a QMP or cgroup failure), and persist plus restore at random points. The VM start
+ * thread id, a QMP or cgroup failure), and persist plus restore at random points, from the current
+ * format or from the version 1 file kata-pinning 0.1 would have written. The VM start
  * moves the VMM into the sandbox cgroup (v1 or v2), where the fake kernel clamps its threads to the
  * cgroup's CPUs as Linux does, keeping their masks across cpuset changes (Linux 6.2 and later) or
  * not (before). After every step the threads' effective affinities, as the kernel reports them,
@@ -70,8 +73,9 @@ class SandboxResourcesStatefulProperties {
                 .withAction(1, action(w -> !w.host.vmm.vcpusNow().isEmpty(),
                         w -> Arbitraries.integers().between(0, w.host.vmm.vcpusNow().size() - 1)
                                 .map(i -> Transformer.mutate("hot-unplug vCPU #" + i, world -> world.unplug(i)))))
-                .withAction(1, action(w -> true,
-                        w -> Arbitraries.just(Transformer.mutate("persist and restore", World::persistAndRestore))))
+                .withAction(1, action(w -> true, w -> Arbitraries.of(true, false).map(legacy -> Transformer.mutate(
+                        legacy ? "persist as version 1 and restore" : "persist and restore",
+                        world -> world.persistAndRestore(legacy)))))
                 .withMaxTransformations(30));
     }
 
@@ -260,9 +264,11 @@ class SandboxResourcesStatefulProperties {
             model.requested.remove(tid);
         }
 
-        void persistAndRestore() {
+        /** Restores from what persist() wrote, or from the version 1 file 0.1 would have written of it. */
+        void persistAndRestore(boolean asVersionOne) {
             SandboxStatus before = sandbox.status();
-            sandbox = host.builderMovingVmmIn(enabled).restore(sandbox.persist());
+            String json = sandbox.persist();
+            sandbox = host.builderMovingVmmIn(enabled).restore(asVersionOne ? versionOne(json) : json);
             SandboxStatus after = sandbox.status();
             assertEquals(before.containers(), after.containers());
             assertEquals(before.pinState(), after.pinState());
@@ -273,6 +279,14 @@ class SandboxResourcesStatefulProperties {
             } else {
                 model.inForce = Map.of();
             }
+        }
+
+        /** The fields a version 1 state had: no NUMA, no default_vcpus, no plans, no outcome. */
+        private static String versionOne(String json) {
+            ObjectNode state = (ObjectNode) JsonMapper.builder().build().readTree(json);
+            state.put("version", 1);
+            List.of("numa", "defaultVcpus", "desired", "inForce", "outcome", "reason").forEach(state::remove);
+            return state.toString();
         }
 
         void matchesModel() {

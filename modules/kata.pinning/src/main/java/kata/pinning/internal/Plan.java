@@ -29,13 +29,17 @@ public record Plan(Effect effect, List<VcpuPlacement> placements, CpuSet union, 
         VMM_AFFINITY
     }
 
-    /** Copies the list and checks it agrees with the effect. */
+    /**
+     * Copies the list and checks it agrees with the effect: a plan that changes nothing places no
+     * vCPU. A plan of another effect places at least one, but for one taken over from a state that
+     * recorded its effect and no vCPU it could still see.
+     */
     public Plan {
         Objects.requireNonNull(effect, "effect");
         placements = List.copyOf(placements);
         Objects.requireNonNull(union, "union");
         Objects.requireNonNull(reason, "reason");
-        if (placements.isEmpty() != (effect == Effect.NONE)) {
+        if (effect == Effect.NONE && !placements.isEmpty()) {
             throw new IllegalArgumentException(effect + " plan with " + placements.size() + " placements");
         }
     }

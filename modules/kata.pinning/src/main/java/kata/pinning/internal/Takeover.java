@@ -37,9 +37,6 @@ public final class Takeover {
                                              List<VcpuStatus> observed, CpuSet unrestricted) {
         Map<Integer, VcpuStatus> byThread = new LinkedHashMap<>();
         observed.stream().filter(v -> v.affinity().isPresent()).forEach(v -> byThread.putIfAbsent(v.threadId(), v));
-        if (byThread.isEmpty()) {
-            return snapshot;
-        }
         Plan.Effect effect;
         if (legacyPinState.isPresent() && legacyPinState.get() != PinState.UNPINNED) {
             effect = legacyPinState.get() == PinState.PINNED ? Plan.Effect.PINS : Plan.Effect.MASKS;
@@ -52,8 +49,8 @@ public final class Takeover {
         List<VcpuPlacement> placements = byThread.values().stream()
                 .map(v -> new VcpuPlacement(v.index(), v.threadId(), v.node(), v.affinity().get(), v.pinned()))
                 .toList();
-        Plan found = new Plan(effect, placements, snapshot.union().cpus(),
-                "taken over from the kernel's affinities at restore");
+        Plan found = new Plan(effect, placements, snapshot.union().cpus(), placements.isEmpty()
+                ? "taken over at restore; no vCPU thread seen" : "taken over from the kernel's affinities at restore");
         return snapshot.checked(snapshot.desired(), found, snapshot.outcome(), snapshot.reason());
     }
 }

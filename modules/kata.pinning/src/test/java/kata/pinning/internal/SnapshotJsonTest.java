@@ -89,7 +89,6 @@ class SnapshotJsonTest {
             {"version":1,"pinningEnabled":true,"policy":"best","vmStarted":true,"vmmAffinity":"0"} | persisted sandbox state: policy must be "exact" or "fit", not "best"
             {"version":1,"containers":{},"pinningEnabled":true,"vmStarted":true,"vmmAffinity":"0","pinState":"ON"} | persisted sandbox state: pinState must be one of [UNPINNED, PINNED, RESET], not "ON"
             {"version":2,"containers":{},"pinningEnabled":true,"vmStarted":true,"vmmAffinity":"0","pinState":"UNPINNED","numa":true} | persisted sandbox state: numa must be an object, not true
-            {"version":2,"containers":{},"pinningEnabled":true,"vmStarted":true,"vmmAffinity":"0","pinState":"UNPINNED","numa":{"enabled":false,"mapping":[]},"defaultVcpus":1,"inForce":{"effect":"PINS","union":"0","reason":"r","vcpus":[]}} | persisted sandbox state: inForce: PINS plan with 0 placements
             {"version":2,"containers":{},"pinningEnabled":true,"vmStarted":true,"vmmAffinity":"0","pinState":"UNPINNED","numa":{"enabled":false,"mapping":[]},"defaultVcpus":1,"inForce":{"effect":"NONE","union":"","reason":"r","vcpus":[{"index":0,"thread":1,"node":-1,"cpus":"0","pinned":true}]}} | persisted sandbox state: inForce.vcpus[0].node must be null or a node number, not -1
             """)
     void aBadFileIsRejectedNamingTheField(String json, String messageStart) {
