@@ -65,19 +65,37 @@ final class Sandbox {
     static Sandbox restore(Wiring wiring, SnapshotJson.Persisted saved, GuestNodes nodes) {
         Sandbox sandbox = new Sandbox(wiring, saved.settings(), nodes, saved.snapshot());
         if (saved.snapshot().vmStarted() && saved.settings().pinningEnabled()) {
-            TaskListing tasks = wiring.host().tasksOf(wiring.vmm().pid());
-            List<VcpuStatus> observed = wiring.host().observe(wiring.fetch().query(wiring.vmm(), tasks), tasks);
-            int pid = wiring.vmm().pid();
-            CpuSet vmmAffinity = saved.snapshot().vmmAffinity();
-            CpuSet unrestricted = observed.stream().anyMatch(v -> v.threadId() == pid) ? vmmAffinity
-                    : wiring.host().affinityOf(pid, tasks).orElse(vmmAffinity);
-            sandbox.snapshot = Takeover.withKernel(saved.snapshot(), saved.legacyPinState(), observed, unrestricted);
-            if (sandbox.snapshot != saved.snapshot()) {
-                LOG.log(WARNING, "the persisted state of {0} says {1}; taking the vCPU affinities the kernel shows as {2}",
-                        wiring.vmm(), saved.legacyPinState().orElse(PinState.UNPINNED), sandbox.snapshot.pinState());
-            }
+            sandbox.takeOverFromKernel(saved.legacyPinState());
         }
         return sandbox;
+    }
+
+    /**
+     * Takes over the sandbox of a VM that runs already: started, with the VMM's affinity of now, and
+     * the affinities the kernel shows as the plan in force when they are restricted.
+     */
+    static Sandbox running(Wiring wiring, SandboxSettings settings, GuestNodes nodes) {
+        Sandbox sandbox = new Sandbox(wiring, settings, nodes, SandboxSnapshot.NEW.started());
+        if (settings.pinningEnabled()) {
+            sandbox.snapshot = sandbox.snapshot.withVmmAffinity(sandbox.readVmmAffinity());
+            sandbox.takeOverFromKernel(Optional.empty());
+        }
+        return sandbox;
+    }
+
+    private void takeOverFromKernel(Optional<PinState> legacyPinState) {
+        TaskListing tasks = wiring.host().tasksOf(wiring.vmm().pid());
+        List<VcpuStatus> observed = wiring.host().observe(wiring.fetch().query(wiring.vmm(), tasks), tasks);
+        int pid = wiring.vmm().pid();
+        CpuSet vmmAffinity = snapshot.vmmAffinity();
+        CpuSet unrestricted = observed.stream().anyMatch(v -> v.threadId() == pid) ? vmmAffinity
+                : wiring.host().affinityOf(pid, tasks).orElse(vmmAffinity);
+        SandboxSnapshot found = Takeover.withKernel(snapshot, legacyPinState, observed, unrestricted);
+        if (found != snapshot) {
+            LOG.log(WARNING, "{0}: the state says {1}; taking the vCPU affinities the kernel shows as {2}",
+                    wiring.vmm(), legacyPinState.orElse(snapshot.pinState()), found.pinState());
+        }
+        snapshot = found;
     }
 
     void vmStarted() {

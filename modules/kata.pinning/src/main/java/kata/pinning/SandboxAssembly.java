@@ -45,6 +45,12 @@ final class SandboxAssembly {
         return new Sandbox(wiring(), settings, guestNodes(settings.numa()), SandboxSnapshot.NEW);
     }
 
+    /** A sandbox of a VM that runs already, taken over from the kernel. */
+    Sandbox running() {
+        SandboxSettings settings = settings();
+        return Sandbox.running(wiring(), settings, guestNodes(settings.numa()));
+    }
+
     /** A persisted sandbox: its settings are the persisted ones; the builder's fill in what version 1 lacks. */
     Sandbox restore(String json) {
         SnapshotJson.Persisted saved = SnapshotJson.read(json, settings());

@@ -373,6 +373,27 @@ public final class SandboxResources {
         }
 
         /**
+         * Takes over the sandbox of a VM that runs already and that this process did not start,
+         * with no persisted state: a node agent starting up on a node whose sandboxes it placed
+         * before. The VM counts as started; the VMM process's own affinity is read now; when the
+         * kernel shows vCPU threads restricted, their affinities are taken as the plan in force, as
+         * {@link #restore} does, so that a later mismatch resets them. The cgroup is not written and
+         * the VMM not moved; nothing is changed until the next operation, which plans and
+         * reconciles as after {@link SandboxResources#vmStarted()}: a plan the threads already
+         * have makes no system call.
+         *
+         * @return the sandbox, with no containers
+         * @throws IllegalStateException if no VMM was set
+         * @throws PinningException of kind {@link PinningException.Kind#AFFINITY} if pinning is
+         *     enabled and the VMM's affinity cannot be read, or {@link PinningException.Kind#VMM_QUERY}
+         *     if the VMM cannot be asked for its vCPU threads
+         * @since 0.2
+         */
+        public SandboxResources takeOver() {
+            return new SandboxResources(assembly.running());
+        }
+
+        /**
          * Takes over a sandbox from the JSON {@link SandboxResources#persist()} wrote, for example
          * after a runtime restart. Every setting (the enable flag, the policy, NUMA and
          * {@code default_vcpus}) comes from the JSON, whatever this builder says, as do the

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import kata.pinning.SandboxStatus.Outcome;
 import kata.pinning.SandboxStatus.PinState;
 import kata.pinning.affinity.AffinityException;
+import kata.pinning.affinity.ThreadAffinity;
 import kata.pinning.config.CgroupConfig;
 import kata.pinning.cpuset.CpuSet;
 import org.junit.jupiter.api.Nested;
@@ -248,6 +249,73 @@ class SandboxResourcesTest {
                     () -> assertEquals(setsBefore, host.kernel.sets()));
             after.update(updateTo("c1", "0-1"));
             assertEquals(setsBefore, host.kernel.sets(), "the pin in force is found in force");
+        }
+
+        @Test
+        void takingOverAPinnedSandboxMakesNoSetCallAndKeepsItsPins() {
+            FakeHost host = new FakeHost(2);
+            started(host).update(add("c1", "0-1"));
+            int setsBefore = host.kernel.sets();
+
+            SandboxResources again = host.builder(true).takeOver();
+            assertEquals(PinState.PINNED, again.status().pinState());
+            again.update(add("cgroup", "0-1"));
+
+            assertEquals(setsBefore, host.kernel.sets(), "the pins in force are found in force");
+            assertEquals(Outcome.UNCHANGED, again.status().lastOutcome());
+        }
+
+        @Test
+        void takingOverThreadsResetToAUnionLetsThemFollowTheNextUnion() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources first = started(host);
+            first.update(add("c1", "0-1"));
+            first.update(updateTo("c1", "0-2"));
+
+            SandboxResources again = host.builder(true).takeOver();
+            assertEquals(PinState.RESET, again.status().pinState());
+            again.update(add("cgroup", "0-3"));
+
+            assertEquals(sets("0-3", "0-3"), host.vcpuAffinities());
+        }
+
+        @Test
+        void takingOverWithPinningDisabledTouchesNoAffinity() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = host.builder(false).takeOver();
+            sandbox.update(add("cgroup", "0-1"));
+            assertEquals(List.of(), host.log.stream().filter(e -> e.startsWith("get ") || e.startsWith("set ")).toList());
+            assertTrue(sandbox.status().vmStarted());
+        }
+
+        @Test
+        void aFailedReadOfTheVmmAffinityAtTheStartIsRecordedAndTriedAgain() {
+            FakeHost host = new FakeHost(2);
+            SandboxResources sandbox = host.builder(true).affinity(new ThreadAffinity() {
+                private boolean failed;
+
+                @Override
+                public CpuSet get(int tid) {
+                    if (!failed && tid == host.vmm.pid()) {
+                        failed = true;
+                        throw new AffinityException("sched_getaffinity", 3, "ESRCH", tid, null);
+                    }
+                    return host.kernel.get(tid);
+                }
+
+                @Override
+                public void set(int tid, CpuSet cpus) {
+                    host.kernel.set(tid, cpus);
+                }
+            }).build();
+
+            PinningException e = assertThrows(PinningException.class, sandbox::vmStarted);
+            assertEquals(PinningException.Kind.AFFINITY, e.kind());
+            assertTrue(sandbox.status().vmStarted(), "the VM counts as started");
+            assertEquals(Outcome.FAILED, sandbox.status().lastOutcome());
+
+            sandbox.update(add("c1", "0-1"));
+            assertEquals(sets("0", "1"), host.vcpuAffinities());
         }
 
         /** Improvement 5: runtime-rs returns early on unchanged cpusets, so a hot-plugged vCPU floats. */
