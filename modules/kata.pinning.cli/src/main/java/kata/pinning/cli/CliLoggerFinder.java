@@ -13,7 +13,9 @@ import java.util.ResourceBundle;
  * <p>Without {@code --verbose} only warnings and errors count, and they are held until the command
  * ends: printed if it succeeded, dropped if it failed, since the command's own error line then says
  * what went wrong and stderr must hold only that line. With {@code --verbose} every message from
- * DEBUG up is printed at once, with its logger's name and stack trace.
+ * DEBUG up is printed at once, with its logger's name and stack trace. A command that runs for
+ * good, such as the node agent, has nothing to hold them for: it {@linkplain #streaming() streams}
+ * them, warnings and errors at once.
  *
  * <p>Installed as the {@link System.LoggerFinder} service by this module's descriptor, so the
  * libraries stay free of any logging dependency and the command decides what the user sees.
@@ -22,6 +24,7 @@ public final class CliLoggerFinder extends System.LoggerFinder {
 
     private static final Object LOCK = new Object();
     private static boolean verbose; // guarded by LOCK
+    private static boolean streaming; // guarded by LOCK
     private static final List<String> HELD = new ArrayList<>(); // guarded by LOCK
 
     /** Creates the finder; called by {@link java.util.ServiceLoader}. */
@@ -36,6 +39,15 @@ public final class CliLoggerFinder extends System.LoggerFinder {
     static void configure(boolean showDebug) {
         synchronized (LOCK) {
             verbose = showDebug;
+            HELD.clear();
+        }
+    }
+
+    /** Prints warnings and errors at once from now on, holding nothing back: for a command that never ends. */
+    static void streaming() {
+        synchronized (LOCK) {
+            streaming = true;
+            HELD.forEach(System.err::println);
             HELD.clear();
         }
     }
@@ -86,7 +98,7 @@ public final class CliLoggerFinder extends System.LoggerFinder {
             synchronized (LOCK) {
                 String line = "kata-pinning: " + level.getName().toLowerCase(Locale.ROOT) + (verbose ? " [" + name + "]" : "")
                         + ": " + message + (thrown == null ? "" : " (" + Failures.describe(thrown) + ")");
-                if (!verbose) {
+                if (!verbose && !streaming) {
                     HELD.add(line);
                     return;
                 }

@@ -25,9 +25,11 @@ import picocli.CommandLine;
  * @param lockTimeoutSeconds how long a lifecycle command waits for the state file's lock
  * @param policy the {@code --policy} of a new sandbox, or null to take the configuration's
  * @param sysfs where the host's sysfs is mounted
+ * @param vcpuSource how the VMM's vCPU threads are found, {@link VcpuSource#AUTO} unless {@code --vcpu-source} says
  */
 record GlobalOptions(VmmKind vmm, Path qmp, Integer pid, Path proc, Path config, Map<String, String> annotations,
-        Path state, boolean json, boolean verbose, int lockTimeoutSeconds, PinningPolicy policy, Path sysfs) {
+        Path state, boolean json, boolean verbose, int lockTimeoutSeconds, PinningPolicy policy, Path sysfs,
+        VcpuSource vcpuSource) {
 
     /**
      * {@return the VMM process id}

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             ConfigCommand.class,
             InspectCommand.class,
             DiscoverCommand.class,
+            AgentCommand.class,
             VmStartedCommand.class,
             ContainerCommand.class,
             StatusCommand.class,
@@ -66,6 +67,12 @@ public final class KataPinning implements Runnable {
             description = "QMP UNIX socket of QEMU (for Kata: the sandbox's qmp.sock); without it, QEMU's vCPU "
                     + "threads are found by name, which needs QEMU started with -name <name>,debug-threads=on")
     private Path qmp;
+
+    @Option(names = "--vcpu-source", paramLabel = "SOURCE", order = 1, defaultValue = "auto", converter = VcpuSource.Option.class,
+            description = "how vCPU threads are found: auto|qmp|thread-names|kvm (default: ${DEFAULT-VALUE}: QMP when "
+                    + "--qmp is given, else thread names when the VMM has them, else kvm, its kvm-vcpu fds and its "
+                    + "threads in KVM_RUN; docs/vmms.md)")
+    private VcpuSource vcpuSource;
 
     @Option(names = "--pid", paramLabel = "PID", order = 2,
             description = "VMM process id (for Dragonball: the runtime-rs shim's); every vCPU thread must be a task "
@@ -171,7 +178,7 @@ public final class KataPinning implements Runnable {
     /** {@return the global options, read-only} */
     GlobalOptions options() {
         return new GlobalOptions(vmm, qmp, pid, proc, config, Map.copyOf(annotations), state, json, verbose, lockTimeout,
-                policy, sysfs);
+                policy, sysfs, vcpuSource);
     }
 
     /** {@return where the command prints its result, as text or JSON per {@code --json}} */

@@ -161,7 +161,7 @@ final class LiveSandbox implements AutoCloseable {
         }
         // Persist before the status query: should that query fail, the file still matches the kernel.
         StateFile.write(stateFile, new StateFile.Saved(sandbox.persist(),
-                StatusView.decisionOf(sandbox.lastOutcome()), sandbox.lastReason(), vmm.vmm().kind()));
+                StatusView.decisionOf(sandbox.lastOutcome()), sandbox.lastReason(), vmm.vmm().kind(), vmm.vmm().source()));
         return StatusView.of(sandbox.status());
     }
 

@@ -21,11 +21,14 @@ import tools.jackson.databind.node.ObjectNode;
  * which holds the last outcome, with that decision and reason repeated at the top for readers of the
  * file, and the VMM kind.
  * <pre>{@code
- * {"sandbox": {...what persist() wrote...}, "decision": "pinned", "reason": "...", "vmm": "qemu"}
+ * {"sandbox": {...what persist() wrote...}, "decision": "pinned", "reason": "...", "vmm": "qemu",
+ *  "source": "kvm"}
  * }</pre>
  * It is replaced atomically and durably ({@link #write}), and only after an operation succeeded, by a
  * command that holds its {@link StateLock}. A file without {@code vmm}, written before there were
- * other VMMs than QEMU, is of a QEMU sandbox.
+ * other VMMs than QEMU, is of a QEMU sandbox; {@code source}, how the vCPU threads were found when
+ * it was last written ({@code qmp}, {@code thread-names} or {@code kvm}), is for readers, and absent
+ * in files written before there were several.
  */
 final class StateFile {
 
@@ -40,8 +43,10 @@ final class StateFile {
      *     {@code sandboxJson}, and from here only for a sandbox persisted by version 0.1, which kept none
      * @param reason its reason
      * @param vmm the VMM kind, as {@link kata.pinning.VmmKind#cliName()}
+     * @param source how the vCPU threads were found, as {@link kata.pinning.Vmm#source()}; null when
+     *     the file does not say
      */
-    record Saved(String sandboxJson, String decision, String reason, String vmm) {
+    record Saved(String sandboxJson, String decision, String reason, String vmm, String source) {
     }
 
     /**
@@ -89,7 +94,8 @@ final class StateFile {
             }
             return Optional.of(new Saved(Output.JSON.writeValueAsString(sandbox),
                     root.path("decision").stringValue(), root.path("reason").stringValue(),
-                    vmm.isMissingNode() ? VmmKind.QEMU.cliName() : vmm.stringValue()));
+                    vmm.isMissingNode() ? VmmKind.QEMU.cliName() : vmm.stringValue(),
+                    root.path("source").isString() ? root.path("source").stringValue() : null));
         } catch (JacksonException e) {
             throw new BadInputException("the state file " + file + " is not JSON: " + e.getOriginalMessage(), e);
         }
@@ -137,6 +143,9 @@ final class StateFile {
         root.put("decision", saved.decision());
         root.put("reason", saved.reason());
         root.put("vmm", saved.vmm());
+        if (saved.source() != null) {
+            root.put("source", saved.source());
+        }
         byte[] content = (Output.JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
         Path dir = file.toAbsolutePath().getParent();
         Path temp = tempFileOf(file);

@@ -22,7 +22,7 @@ import kata.pinning.SandboxStatus;
  * @param vcpus each vCPU, in index order
  * @param containers each container's cpuset, by id
  */
-record StatusView(boolean enabled, String policy, boolean pinned, String cpuset, String decision, String reason,
+public record StatusView(boolean enabled, String policy, boolean pinned, String cpuset, String decision, String reason,
         List<VcpuView> vcpus, Map<String, ContainerView> containers) {
 
     /**
@@ -34,7 +34,7 @@ record StatusView(boolean enabled, String policy, boolean pinned, String cpuset,
      * @param affinity its thread's allowed CPUs as a cpulist, or null when they cannot be read
      * @param pinned whether that is one CPU of its own, which no other vCPU thread has as its whole affinity
      */
-    record VcpuView(int index, int threadId, Integer node, String affinity, boolean pinned) {
+    public record VcpuView(int index, int threadId, Integer node, String affinity, boolean pinned) {
 
         /** {@return the view of a vCPU's status} */
         static VcpuView of(SandboxStatus.VcpuStatus v) {
@@ -49,7 +49,7 @@ record StatusView(boolean enabled, String policy, boolean pinned, String cpuset,
      * @param cpus its CPUs, as a cpulist
      * @param mems its memory nodes, as a cpulist
      */
-    record ContainerView(String cpus, String mems) {
+    public record ContainerView(String cpus, String mems) {
     }
 
     /**
@@ -69,12 +69,12 @@ record StatusView(boolean enabled, String policy, boolean pinned, String cpuset,
     }
 
     /** {@return the view of a status with its own last decision} */
-    static StatusView of(SandboxStatus status) {
+    public static StatusView of(SandboxStatus status) {
         return of(status, decisionOf(status.lastOutcome()), status.lastReason());
     }
 
     /** {@return the JSON name of an outcome: {@code pinned} for a plan with pins, {@code reset} for one of masks} */
-    static String decisionOf(SandboxStatus.Outcome outcome) {
+    public static String decisionOf(SandboxStatus.Outcome outcome) {
         return switch (outcome) {
             case PLACED -> "pinned";
             case WIDENED -> "reset";

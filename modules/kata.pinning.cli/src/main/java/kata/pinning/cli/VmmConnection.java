@@ -1,6 +1,10 @@
 package kata.pinning.cli;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import kata.pinning.Vmm;
 import kata.pinning.VmmKind;
@@ -8,11 +12,14 @@ import kata.pinning.qmp.QmpClient;
 import picocli.CommandLine;
 
 /**
- * The VMM that {@code --vmm}, {@code --qmp}, {@code --pid} and {@code --proc} name, for one
- * invocation: QEMU over its QMP socket when {@code --qmp} is given, else the VMM's vCPU threads
- * found by name under the proc root. Close it to disconnect from QMP.
+ * The VMM that {@code --vmm}, {@code --qmp}, {@code --pid}, {@code --proc} and {@code --vcpu-source}
+ * name, for one invocation, or for one VMM process of the node agent. {@code auto} takes QMP when a
+ * socket is given (QEMU only), else the vCPU threads' names when the VMM has them, else the kernel's
+ * {@code kvm-vcpu} fds; an explicit source is that one or an error. Close it to disconnect from QMP.
  */
-final class VmmConnection implements AutoCloseable {
+public final class VmmConnection implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(VmmConnection.class.getName());
 
     private final Vmm vmm;
     private final Optional<QmpClient> qmp;
@@ -23,32 +30,94 @@ final class VmmConnection implements AutoCloseable {
     }
 
     /**
-     * Opens the VMM. Found by name, it must have at least one vCPU thread now: a VMM without any
-     * is the wrong process or kind, or QEMU without {@code debug-threads}, and waiting would not help.
+     * Opens the VMM that the global options name.
      *
      * @param options the global options
      * @param command the command, for usage errors
      * @return the VMM, connected when over QMP
      * @throws CommandLine.ParameterException if {@code --pid} is missing or names no process, or
-     *     {@code --qmp} is given for a VMM other than QEMU
-     * @throws IOException if QMP cannot be reached, the threads cannot be read, or there are no
-     *     vCPU threads by name
+     *     {@code --qmp} or {@code --vcpu-source qmp} does not fit the other options
+     * @throws IOException if the source, or under {@code auto} every source, finds no vCPU thread
      */
     static VmmConnection open(GlobalOptions options, CommandLine command) throws IOException {
         int pid = options.requirePid(command);
-        if (options.qmp() != null) {
-            if (options.vmm() != VmmKind.QEMU) {
-                throw new CommandLine.ParameterException(command,
-                        "--qmp is for --vmm qemu; " + options.vmm().cliName() + " is found by its threads' names");
-            }
-            QmpClient client = LiveSandbox.connect(options.qmp());
-            return new VmmConnection(Vmm.qemu(client, pid), Optional.of(client));
+        if (options.qmp() != null && options.vmm() != VmmKind.QEMU) {
+            throw new CommandLine.ParameterException(command,
+                    "--qmp is for --vmm qemu; " + options.vmm().cliName() + " is found by its threads' names or by kvm");
         }
-        Vmm byName = Vmm.threadNames(options.vmm(), pid, options.proc());
+        if (options.vcpuSource() == VcpuSource.QMP && options.qmp() == null) {
+            throw new CommandLine.ParameterException(command, "--vcpu-source qmp needs QEMU's socket: give --qmp PATH");
+        }
+        return open(options.vmm(), pid, options.qmp(), options.proc(), options.vcpuSource());
+    }
+
+    /**
+     * Opens a VMM process with the given source. Found by name or by the kernel, it must have at
+     * least one vCPU thread now: a VMM without any is the wrong process or kind, and waiting would
+     * not help.
+     *
+     * @param kind the VMM's kind
+     * @param pid its process id
+     * @param qmp QEMU's QMP socket, or null
+     * @param proc where procfs is mounted
+     * @param source which source, or {@code auto}
+     * @return the VMM, connected when over QMP
+     * @throws IOException if the source, or under {@code auto} every source, finds no vCPU thread;
+     *     one line that says why
+     */
+    public static VmmConnection open(VmmKind kind, int pid, Path qmp, Path proc, VcpuSource source) throws IOException {
+        return switch (source) {
+            case QMP -> overQmp(pid, qmp);
+            case THREAD_NAMES -> byName(kind, pid, proc);
+            case KVM -> fromKernel(kind, pid, proc);
+            case AUTO -> firstThatWorks(kind, pid, qmp, proc);
+        };
+    }
+
+    private static VmmConnection firstThatWorks(VmmKind kind, int pid, Path qmp, Path proc) throws IOException {
+        List<String> tried = new ArrayList<>();
+        if (qmp != null) {
+            try {
+                return chosen(overQmp(pid, qmp), "--qmp is given");
+            } catch (IOException e) {
+                tried.add("qmp: " + e.getMessage());
+            }
+        }
+        try {
+            return chosen(byName(kind, pid, proc), "its vCPU threads are named");
+        } catch (IOException e) {
+            tried.add("thread-names: " + e.getMessage());
+        }
+        try {
+            return chosen(fromKernel(kind, pid, proc), "it has no vCPU threads by name");
+        } catch (IOException e) {
+            tried.add("kvm: " + e.getMessage());
+        }
+        throw new IOException(kind.cliName() + " pid " + pid + ": no vCPU source finds its vCPU threads; "
+                + String.join("; ", tried));
+    }
+
+    private static VmmConnection chosen(VmmConnection connection, String why) {
+        LOG.log(Level.DEBUG, () -> "vCPU source " + connection.vmm.source() + " for " + connection.vmm.kind()
+                + " pid " + connection.vmm.pid() + ": " + why);
+        return connection;
+    }
+
+    private static VmmConnection overQmp(int pid, Path qmp) throws IOException {
+        QmpClient client = LiveSandbox.connect(qmp);
+        return new VmmConnection(Vmm.qemu(client, pid), Optional.of(client));
+    }
+
+    private static VmmConnection byName(VmmKind kind, int pid, Path proc) throws IOException {
+        Vmm byName = Vmm.threadNames(kind, pid, proc);
         if (byName.vcpus().isEmpty()) {
-            throw new IOException(noVcpuThreads(options.vmm(), pid));
+            throw new IOException(noVcpuThreads(kind, pid));
         }
         return new VmmConnection(byName, Optional.empty());
+    }
+
+    private static VmmConnection fromKernel(VmmKind kind, int pid, Path proc) throws IOException {
+        throw new IOException("the kvm vCPU source is not in this build");
     }
 
     /** The one line that says why a process has no vCPU threads by name, and what to do. */
@@ -60,10 +129,11 @@ final class VmmConnection implements AutoCloseable {
     }
 
     /** {@return the VMM} */
-    Vmm vmm() {
+    public Vmm vmm() {
         return vmm;
     }
 
+    /** Disconnects from QMP, if connected. */
     @Override
     public void close() {
         qmp.ifPresent(QmpClient::close);

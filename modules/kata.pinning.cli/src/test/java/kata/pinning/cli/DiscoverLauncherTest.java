@@ -63,9 +63,18 @@ class DiscoverLauncherTest {
     @Test
     void qemuWithoutDebugThreadsOrQmpFailsWithOneLineThatSaysWhatToDo() throws Exception {
         try (QemuVm plain = QemuVm.start(dir, 1, 1)) {
-            Launcher.Result noNames = kataPinning("--pid", Long.toString(plain.pid()), "inspect").assertFailure(KataPinning.FAILED);
+            Launcher.Result byName = kataPinning("--pid", Long.toString(plain.pid()), "--vcpu-source", "thread-names",
+                    "inspect").assertFailure(KataPinning.FAILED);
             assertEquals("kata-pinning: qemu pid " + plain.pid() + " has no threads named 'CPU <N>/<accel>': "
-                    + "start QEMU with -name <name>,debug-threads=on, or give --qmp PATH", noNames.stderr().strip());
+                    + "start QEMU with -name <name>,debug-threads=on, or give --qmp PATH", byName.stderr().strip());
+
+            // auto tries the names, then the kernel; a paused or TCG QEMU has no vCPU in KVM_RUN either
+            Launcher.Result auto = kataPinning("--pid", Long.toString(plain.pid()), "inspect").assertFailure(KataPinning.FAILED);
+            String line = auto.stderr().strip();
+            assertEquals(1, line.lines().count(), line);
+            assertTrue(line.startsWith("kata-pinning: qemu pid " + plain.pid() + ": no vCPU source finds its vCPU threads; "
+                    + "thread-names: qemu pid " + plain.pid() + " has no threads named 'CPU <N>/<accel>'"), line);
+            assertTrue(line.contains("; kvm: "), line);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.module.ModuleDescriptor;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -21,11 +22,11 @@ class ModuleDescriptorTest {
     }
 
     @Test
-    void opensTheCommandsToPicocliAndJacksonOnly() {
-        assertEquals(Set.of("kata.pinning.cli"),
-                DESCRIPTOR.opens().stream().map(ModuleDescriptor.Opens::source).collect(Collectors.toSet()));
-        ModuleDescriptor.Opens opens = DESCRIPTOR.opens().iterator().next();
-        assertEquals(Set.of("info.picocli", "tools.jackson.databind"), opens.targets());
+    void opensTheCommandsToPicocliAndJacksonAndTheAgentsReportToJacksonOnly() {
+        Map<String, Set<String>> opens = DESCRIPTOR.opens().stream()
+                .collect(Collectors.toMap(ModuleDescriptor.Opens::source, ModuleDescriptor.Opens::targets));
+        assertEquals(Map.of("kata.pinning.cli", Set.of("info.picocli", "tools.jackson.databind"),
+                "kata.pinning.cli.agent", Set.of("tools.jackson.databind")), opens);
     }
 
     @Test

@@ -29,13 +29,14 @@ class StateFileTest {
     void whatIsWrittenIsReadBackAndNoTemporaryFileRemains() throws Exception {
         Path file = dir.resolve("state.json");
         StateFile.Saved saved = new StateFile.Saved("{\"version\":1,\"containers\":{}}", "pinned", "2 vCPUs for 2 CPUs",
-                "cloud-hypervisor");
+                "cloud-hypervisor", "kvm");
         StateFile.write(file, saved);
         StateFile.write(file, saved);
         StateFile.Saved read = StateFile.read(file).orElseThrow();
         assertEquals(saved.decision(), read.decision());
         assertEquals(saved.reason(), read.reason());
         assertEquals("cloud-hypervisor", read.vmm());
+        assertEquals("kvm", read.source());
         assertEquals(Output.JSON.readTree(saved.sandboxJson()), Output.JSON.readTree(read.sandboxJson()));
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList());
@@ -57,13 +58,13 @@ class StateFileTest {
     @Test
     void aTemporaryFileLeftByAKilledWriteChangesNothingAndIsReplacedByTheNextWrite() throws Exception {
         Path file = dir.resolve("state.json");
-        StateFile.write(file, new StateFile.Saved("{\"version\":1}", "reset", "before", "qemu"));
+        StateFile.write(file, new StateFile.Saved("{\"version\":1}", "reset", "before", "qemu", null));
         byte[] before = Files.readAllBytes(file);
         Files.writeString(StateFile.tempFileOf(file), "{\"sandbox\":{\"vers"); // cut off by a kill
 
         assertEquals("before", StateFile.read(file).orElseThrow().reason());
         assertArrayEquals(before, Files.readAllBytes(file));
-        StateFile.write(file, new StateFile.Saved("{\"version\":1}", "pinned", "after", "qemu"));
+        StateFile.write(file, new StateFile.Saved("{\"version\":1}", "pinned", "after", "qemu", "qmp"));
 
         assertEquals("after", StateFile.read(file).orElseThrow().reason());
         try (Stream<Path> files = Files.list(dir)) {

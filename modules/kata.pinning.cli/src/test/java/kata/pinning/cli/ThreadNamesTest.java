@@ -106,10 +106,18 @@ class ThreadNamesTest {
     @Test
     void aProcessWithoutVcpuThreadsOfTheKindFailsWithOneLine() throws Exception {
         try (NamedThreads vmm = NamedThreads.start(dir, "openvmm", List.of("vcpu0"), List.of())) {
-            InProcess.Result wrongKind = InProcess.run("--vmm", "openvmm", "--pid", Integer.toString(vmm.pid()), "inspect");
+            InProcess.Result wrongKind = InProcess.run("--vmm", "openvmm", "--pid", Integer.toString(vmm.pid()),
+                    "--vcpu-source", "thread-names", "inspect");
             assertEquals(KataPinning.FAILED, wrongKind.exitCode(), wrongKind::toString);
             assertEquals("kata-pinning: openvmm pid " + vmm.pid() + " has no threads named 'vp-<N>': "
                     + "check --pid, and --vmm (qemu|cloud-hypervisor|firecracker|dragonball|openvmm)", wrongKind.stderr().strip());
+
+            // auto goes on to the kernel, which finds no kvm-vcpu fd in a process that is no VM
+            InProcess.Result auto = InProcess.run("--vmm", "openvmm", "--pid", Integer.toString(vmm.pid()), "inspect");
+            assertEquals(KataPinning.FAILED, auto.exitCode(), auto::toString);
+            assertEquals(1, auto.stderr().strip().lines().count(), auto::toString);
+            assertTrue(auto.stderr().contains("has no threads named 'vp-<N>'") && auto.stderr().contains("; kvm: "),
+                    auto::toString);
         }
     }
 
