@@ -13,16 +13,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The node agent's loop: scans the node for VMM processes every scan interval (a new one is
  * taken over, one that exited is forgotten, a recycled pid is told apart by its start time), sends
  * each sandbox its cgroup's changes as inotify reports them, and re-checks every sandbox every
- * re-check interval. One scheduler thread and one watch thread are platform threads; every step
- * runs on a virtual thread, one at a time per sandbox, with triggers that arrive meanwhile folded
- * into one.
+ * re-check interval. Every thread of its own is virtual: the two timers, the cgroup watch, and
+ * the steps, which run one at a time per sandbox, with triggers that arrive meanwhile folded into one.
  */
 final class Agent implements AutoCloseable {
 
@@ -39,7 +37,7 @@ final class Agent implements AutoCloseable {
     private final Map<Key, long[]> retries = new ConcurrentHashMap<>(); // {when, delay} in nanoTime
     private final ExecutorService steps = Executors.newVirtualThreadPerTaskExecutor();
     private final CgroupWatch watch;
-    private ScheduledExecutorService scheduler;
+    private final List<Thread> timers = new ArrayList<>();
     private volatile boolean ready;
 
     Agent(AgentContext context) throws IOException {
@@ -162,9 +160,22 @@ final class Agent implements AutoCloseable {
      */
     void start(Duration scanInterval, Duration recheckInterval) throws IOException {
         scan(true);
-        scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("agent-scheduler").daemon().factory());
-        scheduler.scheduleWithFixedDelay(this::scanQuietly, scanInterval.toNanos(), scanInterval.toNanos(), TimeUnit.NANOSECONDS);
-        scheduler.scheduleWithFixedDelay(this::recheck, recheckInterval.toNanos(), recheckInterval.toNanos(), TimeUnit.NANOSECONDS);
+        timers.add(every(scanInterval, "agent-scan", this::scanQuietly));
+        timers.add(every(recheckInterval, "agent-recheck", this::recheck));
+    }
+
+    /** A virtual thread that runs a task, then waits the interval, until interrupted: a fixed delay. */
+    private static Thread every(Duration interval, String name, Runnable task) {
+        return Thread.ofVirtual().name(name).start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(interval);
+                    task.run();
+                }
+            } catch (InterruptedException e) {
+                // stopping
+            }
+        });
     }
 
     private void scanQuietly() {
@@ -188,9 +199,7 @@ final class Agent implements AutoCloseable {
     /** Stops at once: nothing is undone, every affinity stays as it is. */
     @Override
     public void close() throws IOException {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
+        timers.forEach(Thread::interrupt);
         steps.shutdownNow();
         watch.close();
     }

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 /**
  * Watches the sandbox cgroups' directories through inotify ({@link WatchService}), so that a
  * runtime's write of {@code cpuset.cpus} reaches its sandbox at once; the periodic re-check is the
- * backstop for an event that never comes. One platform thread waits for the events.
+ * backstop for an event that never comes. One virtual thread waits for the events.
  */
 final class CgroupWatch implements AutoCloseable {
 
@@ -32,7 +32,7 @@ final class CgroupWatch implements AutoCloseable {
      */
     CgroupWatch(Consumer<ManagedSandbox> changed) throws IOException {
         this.watcher = FileSystems.getDefault().newWatchService();
-        this.thread = Thread.ofPlatform().name("cgroup-watch").daemon().start(() -> run(changed));
+        this.thread = Thread.ofVirtual().name("cgroup-watch").start(() -> run(changed));
     }
 
     /**

@@ -36,6 +36,12 @@ final class ManagedSandbox {
     static final String CONTAINER = "sandbox-cgroup";
     /** How many re-checks that had to set affinities, with nothing changed, make the agent back off. */
     static final int STRIKES = 3;
+    /**
+     * Every how many re-checks one runs a whole step although neither the union nor the threads
+     * changed: the backstop that sees an affinity changed under the agent. The others read only
+     * the cgroup file and the task list.
+     */
+    static final int FULL_RECHECK_EVERY = 5;
 
     private final VmmProcess process;
     private final AgentContext context;
@@ -53,6 +59,7 @@ final class ManagedSandbox {
     private TaskListing tasks;
     private String policy = PinningPolicy.EXACT.configName();
     private int strikes;
+    private int quietRechecks;
 
     ManagedSandbox(VmmProcess process, AgentContext context) {
         this.process = process;
@@ -133,6 +140,10 @@ final class ManagedSandbox {
             if (!unionChanged && trigger.equals("cgroup")) {
                 return Optional.empty(); // another file of the cgroup changed
             }
+            if (!unionChanged && !threadsChanged && trigger.equals("recheck") && ++quietRechecks < FULL_RECHECK_EVERY) {
+                return Optional.empty(); // the cheap re-check: nothing that would change the plan changed
+            }
+            quietRechecks = 0;
             union = now;
             tasks = listing;
             Decision decision = step(new ContainerEvent.Updated(CONTAINER, new CpuResources(now, CpuSet.empty())), trigger);
