@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -119,6 +120,7 @@ class AgentSoakLauncherTest {
 
         Random random = new Random(42);
         List<Long> reactions = new ArrayList<>();
+        List<Write> written = new ArrayList<>();
         int writes = 0;
         int kills = 0;
         boolean restarted = false;
@@ -141,16 +143,17 @@ class AgentSoakLauncherTest {
                     continue;
                 }
                 s.union = next;
-                long written = System.nanoTime();
+                long writtenAt = System.nanoTime();
+                written.add(new Write(s.id, next.toString(), Instant.now()));
                 SandboxCgroups.write(s.cgroup, next);
                 writes++;
                 while (!s.placed()) {
-                    if (System.nanoTime() - written > Duration.ofSeconds(20).toNanos()) {
+                    if (System.nanoTime() - writtenAt > Duration.ofSeconds(20).toNanos()) {
                         throw new AssertionError(s.id + " not placed for " + next + " within 20 s\n" + agent.logText());
                     }
                     Thread.onSpinWait();
                 }
-                reactions.add(System.nanoTime() - written);
+                reactions.add(System.nanoTime() - writtenAt);
             }
             Thread.sleep(random.nextInt(100));
         }
@@ -158,21 +161,52 @@ class AgentSoakLauncherTest {
             assertTrue(s.placed(), s.id + " matches its union " + s.union + " at the end");
         }
         long[] last = sample(agent.pid());
+        Thread.sleep(5000); // the last steps and compilations settle
         long atRest = cpuTicksOver(agent.pid(), Duration.ofSeconds(10));
 
         long[] sorted = reactions.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] steps = agentReactions(written, agent).stream().mapToLong(Long::longValue).sorted().toArray();
         String report = String.format("agent soak: %d sandboxes, %d s, %d union writes, %d VMM restarts, 1 agent restart%n"
                         + "reaction (cgroup write to placement seen in /proc): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n"
+                        + "reaction (cgroup write to the agent's decision line, after its last set call; %d of them): "
+                        + "p50 %.1f ms, p99 %.1f ms%n"
                         + "agent at rest: %.2f%% of one CPU over 10 s%n"
                         + "agent after start: RSS %d KiB, %d threads, %d fds; at the end: RSS %d KiB, %d threads, %d fds%n",
                 SANDBOXES, SECONDS, writes, kills, percentile(sorted, 50) / 1e6, percentile(sorted, 99) / 1e6,
-                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, atRest / 10.0, first[0], first[1], first[2],
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, steps.length, percentile(steps, 50) / 1e6,
+                percentile(steps, 99) / 1e6, atRest / 10.0, first[0], first[1], first[2],
                 last[0], last[1], last[2]);
         Files.writeString(Path.of("target", "agent-soak.txt"), report);
         System.out.print(report);
         assertTrue(writes > 0, "the soak wrote unions");
         assertEquals(0.0, agent.metric("kata_pinning_sandboxes{state=\"failed\"}"), agent::logText);
         assertEquals(0.0, agent.metric("kata_pinning_sandboxes{state=\"backed_off\"}"), agent::logText);
+    }
+
+    /** A union the test wrote, and when. */
+    private record Write(String sandbox, String union, Instant at) {
+    }
+
+    /**
+     * {@return for each write that the agent's last run answered with a step before the sandbox's
+     * next write: the time from the write to the step's log line} The line is written after the
+     * step's last set call.
+     */
+    private static List<Long> agentReactions(List<Write> writes, AgentProcess agent) {
+        List<tools.jackson.databind.JsonNode> decisions = agent.logLines(l -> "cgroup".equals(AgentProcess.field(l, "trigger")));
+        List<Long> reactions = new ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            Write w = writes.get(i);
+            Instant next = writes.subList(i + 1, writes.size()).stream().filter(n -> n.sandbox.equals(w.sandbox))
+                    .map(Write::at).findFirst().orElse(Instant.MAX); // a later write of the sandbox answers for itself
+            decisions.stream()
+                    .filter(l -> w.sandbox.equals(AgentProcess.field(l, "sandbox")) && w.union.equals(AgentProcess.field(l, "union")))
+                    .map(l -> Instant.parse(AgentProcess.field(l, "time")))
+                    .filter(t -> !t.isBefore(w.at) && t.isBefore(next))
+                    .min(Instant::compareTo)
+                    .ifPresent(t -> reactions.add(Duration.between(w.at, t).toNanos()));
+        }
+        return reactions;
     }
 
     private static long percentile(long[] sorted, int p) {
