@@ -301,7 +301,7 @@ public final class QmpClient implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "QmpClient[" + socket + ", QEMU " + greeting.version() + (isOpen() ? "" : ", closed") + "]";
+        return "QmpClient[" + socket + ", QEMU " + greeting.version() + (session.isClosed() ? ", closed" : "") + "]";
     }
 
     private static void requirePositive(Duration duration, String name) {

@@ -165,11 +165,23 @@ final class FakeQmpServer implements AutoCloseable {
             reply(command, "{}");
         }
 
-        /** Sends {@code {"return": <json>, "id": <the command's id>}}. */
+        /** {@return the command's id as a message's first member, {@code "id": N, }, or nothing for a command without id} */
+        static String idFirst(JsonNode command) {
+            return command.has("id") ? "\"id\": " + command.get("id") + ", " : "";
+        }
+
+        /** {@return the command's id as a message's last member, {@code , "id": N}, or nothing for a command without id} */
+        static String idLast(JsonNode command) {
+            return command.has("id") ? ", \"id\": " + command.get("id") : "";
+        }
+
+    /** Sends {@code {"return": <json>, "id": <the command's id>}}, without id for a command without one, as QEMU does. */
         void reply(JsonNode command, String returnJson) throws IOException {
             ObjectNode reply = JSON.createObjectNode();
             reply.set("return", JSON.readTree(returnJson));
-            reply.set("id", command.get("id"));
+            if (command.has("id")) {
+                reply.set("id", command.get("id"));
+            }
             send(reply.toString());
         }
 

@@ -96,20 +96,48 @@ class QmpClientFaultTest {
     }
 
     @Test
-    void aReplyWithoutIdIsAProtocolError() throws Exception {
-        QmpConnectionClosedException e = failingCall(peer -> {
-            peer.readCommand();
+    void aReplyWithoutIdAnswersTheOneCommandSentWithoutId() throws Exception {
+        try (FakeQmpServer server = FakeQmpServer.start(dir, peer -> {
+            peer.handshake();
+            JsonNode command = peer.readCommand();
+            assertFalse(command.has("id"), "alone in flight, a command goes without id");
             peer.send("{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error\"}}");
-        });
-        QmpProtocolException cause = assertInstanceOf(QmpProtocolException.class, e.getCause());
-        assertTrue(cause.getMessage().contains("a reply without id"), cause::getMessage);
+            peer.awaitHangUp();
+        }); QmpClient client = server.connect()) {
+            QmpCommandException e = assertThrows(QmpCommandException.class, () -> client.execute("query-status", Map.of()));
+            assertEquals("JSON parse error", e.description());
+            assertTrue(client.isOpen());
+        }
+    }
+
+    @Test
+    void aReplyWithoutIdWhileNoCommandWithoutIdIsInFlightIsAProtocolError() throws Exception {
+        CountDownLatch firstArrived = new CountDownLatch(1);
+        try (FakeQmpServer server = FakeQmpServer.start(dir, peer -> {
+            peer.handshake();
+            JsonNode first = peer.readCommand();
+            firstArrived.countDown();
+            JsonNode second = peer.readCommand();
+            assertEquals(0, second.path("id").asInt(-1), "the second command in flight takes id 0");
+            peer.reply(first, "{}");
+            peer.send("{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error\"}}");
+            peer.awaitHangUp();
+        }); QmpClient client = server.connect()) {
+            CompletableFuture<JsonNode> first = inBackground(() -> client.execute("first", Map.of()));
+            firstArrived.await();
+            QmpConnectionClosedException e = assertThrows(QmpConnectionClosedException.class,
+                    () -> client.execute("second", Map.of()));
+            first.get(10, TimeUnit.SECONDS);
+            QmpProtocolException cause = assertInstanceOf(QmpProtocolException.class, e.getCause());
+            assertTrue(cause.getMessage().contains("a reply without id"), cause::getMessage);
+        }
     }
 
     @Test
     void aMessageThatIsNeitherReplyNorEventIsAProtocolError() throws Exception {
         QmpConnectionClosedException e = failingCall(peer -> {
             JsonNode command = peer.readCommand();
-            peer.send("{\"id\": " + command.get("id") + ", \"answer\": 42}");
+            peer.send("{" + FakeQmpServer.Peer.idFirst(command) + "\"answer\": 42}");
         });
         assertTrue(assertInstanceOf(QmpProtocolException.class, e.getCause()).getMessage().contains("neither a reply nor an event"));
     }
@@ -130,7 +158,7 @@ class QmpClientFaultTest {
         try (FakeQmpServer server = FakeQmpServer.start(dir, peer -> {
             peer.handshake();
             JsonNode command = peer.readCommand();
-            String frame = "{\"return\": \"\", \"id\": " + command.get("id") + "}";
+            String frame = "{\"return\": \"\"" + FakeQmpServer.Peer.idLast(command) + "}";
             String padded = frame.replace("\"\"", "\"" + "y".repeat(QmpClient.MAX_LINE_BYTES - frame.length()) + "\"");
             assertEquals(QmpClient.MAX_LINE_BYTES, padded.length());
             peer.sendRaw(padded + "\r\n");
@@ -246,7 +274,7 @@ class QmpClientFaultTest {
             List<String> seen = new ArrayList<>();
             JsonNode fast = peer.readCommand();
             seen.add(fast.path("execute").asString());
-            peer.send("{\"id\": " + fast.get("id") + ", \"error\": {\"class\": \"CommandNotFound\","
+            peer.send("{" + FakeQmpServer.Peer.idFirst(fast) + "\"error\": {\"class\": \"CommandNotFound\","
                     + " \"desc\": \"The command query-cpus-fast has not been found\"}}");
             for (int i = 0; i < 2; i++) {
                 JsonNode command = peer.readCommand();
@@ -416,7 +444,7 @@ class QmpClientFaultTest {
         try (FakeQmpServer server = FakeQmpServer.start(dir, peer -> {
             peer.handshake();
             JsonNode command = peer.readCommand();
-            peer.send("{\"id\": " + command.get("id") + ", \"error\": {\"class\": \"GenericError\", \"desc\": \"no slot\"}}");
+            peer.send("{" + FakeQmpServer.Peer.idFirst(command) + "\"error\": {\"class\": \"GenericError\", \"desc\": \"no slot\"}}");
             peer.reply(peer.readCommand(), "{\"status\": \"running\", \"running\": true, \"singlestep\": false}");
             peer.awaitHangUp();
         }); QmpClient client = server.connect()) {
@@ -428,7 +456,7 @@ class QmpClientFaultTest {
     }
 
     @Test
-    void commandsGoOutAsCompactJsonWithTheSmallestFreeNumberAsId() throws Exception {
+    void commandsGoOutAsCompactJsonAndWithoutIdWhileNoOtherIsInFlight() throws Exception {
         CompletableFuture<String> transcript = new CompletableFuture<>();
         try (FakeQmpServer server = FakeQmpServer.start(dir, peer -> {
             peer.handshake();
@@ -439,9 +467,9 @@ class QmpClientFaultTest {
         }); QmpClient client = server.connect()) {
             client.queryStatus();
             client.execute("echo", Map.of("n", 1));
-            // No spaces, no line ends, and id 0 again once the previous reply has arrived.
-            assertEquals("{\"execute\":\"qmp_capabilities\",\"id\":0}{\"execute\":\"query-status\",\"id\":0}"
-                    + "{\"execute\":\"echo\",\"arguments\":{\"n\":1},\"id\":0}", transcript.get(10, TimeUnit.SECONDS));
+            // No spaces, no line ends, and no id: QEMU reads commands a byte at a time.
+            assertEquals("{\"execute\":\"qmp_capabilities\"}{\"execute\":\"query-status\"}"
+                    + "{\"execute\":\"echo\",\"arguments\":{\"n\":1}}", transcript.get(10, TimeUnit.SECONDS));
         }
     }
 

@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,6 +28,7 @@ final class EventHub {
     private final int capacity;
     private final SerialExecutor listenerThread;
     private final Runnable readerWanted;
+    private final Runnable readerMayStop;
     private final AtomicInteger awaiting = new AtomicInteger();
     private final List<Consumer<QmpEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock(); // not synchronized: virtual threads wait here
@@ -42,11 +42,14 @@ final class EventHub {
      * @param listenerThread the name of the virtual thread that calls listeners
      * @param readerWanted   called when events must be read although no command waits: a
      *                       listener was added, or an {@link #await} began to wait
+     * @param readerMayStop  called when events may no longer be wanted: the last {@link #await}
+     *                       ended, by an event, a timeout or an interrupt, and no listener is left
      */
-    EventHub(int capacity, String listenerThread, Runnable readerWanted) {
+    EventHub(int capacity, String listenerThread, Runnable readerWanted, Runnable readerMayStop) {
         this.capacity = capacity;
         this.listenerThread = new SerialExecutor(listenerThread);
         this.readerWanted = readerWanted;
+        this.readerMayStop = readerMayStop;
         this.buffer = new ArrayDeque<>(capacity);
     }
 
@@ -133,7 +136,9 @@ final class EventHub {
             throw new QmpException("interrupted while waiting for QMP event " + name, e);
         } finally {
             lock.unlock();
-            awaiting.decrementAndGet();
+            if (awaiting.decrementAndGet() == 0 && listeners.isEmpty()) {
+                readerMayStop.run(); // the event reader, blocked on the socket, is to end
+            }
         }
     }
 

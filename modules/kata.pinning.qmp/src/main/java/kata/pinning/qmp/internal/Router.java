@@ -40,9 +40,9 @@ final class Router {
      */
     void route(Line line) throws QmpProtocolException {
         LOG.log(Level.DEBUG, () -> "<-- " + peer + " " + line.text());
-        long id = TrailingId.of(line.bytes(), line.from(), line.length());
-        Slot<?> slot = id >= 0 ? table.get(id) : null;
-        if (slot == null || !deliverStreaming(slot, line)) {
+        // Without a trailing id this finds the command sent without id, if one is in flight.
+        Slot<?> slot = table.get(TrailingId.of(line.bytes(), line.from(), line.length()));
+        if (slot == null || !routeStreaming(slot, line)) {
             routeTree(read(line), line);
         }
     }
@@ -69,10 +69,9 @@ final class Router {
         return message.get("QMP");
     }
 
-    /** Decodes a reply whose id is known in one pass; {@code false} if it turns out to be something else. */
-    private <T> boolean deliverStreaming(Slot<T> slot, Line line) throws QmpProtocolException {
-        T result = null;
-        boolean hasReturn = false;
+    /** Decodes a reply for this slot in one pass; {@code false} if it turns out to be something else. */
+    private <T> boolean routeStreaming(Slot<T> slot, Line line) throws QmpProtocolException {
+        Slot.Outcome<T> outcome = null;
         JsonNode error = null;
         try (JsonParser parser = Json.MAPPER.createParser(line.bytes(), line.from(), line.length())) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -82,17 +81,21 @@ final class Router {
                 parser.nextToken();
                 switch (name) {
                     case "return" -> {
-                        try {
-                            result = slot.decoder.decode(parser);
-                        } catch (QmpProtocolException | DatabindException e) {
-                            finish(slot, badResult(slot, e, line));
+                        outcome = decode(slot, parser, line);
+                        if (outcome.failure() != null) {
+                            deliver(slot, outcome); // the parser stopped inside the value
                             return true;
                         }
-                        hasReturn = true;
                     }
                     case "error" -> error = Json.VALUE_READER.readTree(parser);
                     case "event", "QMP" -> {
                         return false;
+                    }
+                    case "id" -> {
+                        if (slot.id == ReplyTable.NO_ID) {
+                            return false; // an id this client did not send
+                        }
+                        parser.skipChildren();
                     }
                     default -> parser.skipChildren();
                 }
@@ -104,15 +107,11 @@ final class Router {
             throw malformed(e, line);
         }
         if (error != null) {
-            finish(slot, commandError(slot.command, error, line));
-        } else if (hasReturn) {
-            table.remove(slot);
-            if (!slot.complete(result)) {
-                dropLate(slot);
-            }
-        } else {
+            outcome = Slot.Outcome.failed(commandError(slot.command, error, line));
+        } else if (outcome == null) {
             throw protocolError("a message that is neither a reply nor an event", line);
         }
+        deliver(slot, outcome);
         return true;
     }
 
@@ -133,15 +132,15 @@ final class Router {
             throw protocolError("a message that is neither a reply nor an event", line);
         }
         JsonNode id = message.get("id");
-        if (id == null) {
-            // We put an id on every command; QEMU leaves it out only when it could not parse one.
+        Slot<?> slot = slotOf(id);
+        if (slot == null && id == null) {
+            // QEMU leaves the id out only when the command had none, or it could not parse one.
             throw protocolError("a reply without id", line);
         }
-        Slot<?> slot = id.isIntegralNumber() && id.canConvertToLong() ? table.get(id.longValue()) : null;
         if (error != null) {
             QmpCommandException failure = commandError(slot == null ? "?" : slot.command, error, line);
             if (slot != null) {
-                finish(slot, failure);
+                deliver(slot, Slot.Outcome.failed(failure));
                 return;
             }
         }
@@ -152,24 +151,33 @@ final class Router {
         deliverTree(slot, result, line);
     }
 
+    private Slot<?> slotOf(JsonNode id) {
+        if (id == null) {
+            return table.get(ReplyTable.NO_ID);
+        }
+        return id.isIntegralNumber() && id.canConvertToLong() && id.longValue() >= 0 ? table.get(id.longValue()) : null;
+    }
+
     private <T> void deliverTree(Slot<T> slot, JsonNode result, Line line) throws QmpProtocolException {
-        T value;
         try (JsonParser parser = Json.MAPPER.treeAsTokens(result)) {
             parser.nextToken();
-            value = slot.decoder.decode(parser);
-        } catch (QmpProtocolException | DatabindException e) {
-            finish(slot, badResult(slot, e, line));
-            return;
-        }
-        table.remove(slot);
-        if (!slot.complete(value)) {
-            dropLate(slot);
+            deliver(slot, decode(slot, parser, line));
         }
     }
 
-    private void finish(Slot<?> slot, Exception failure) {
+    /** Decodes a {@code return} value; a result of the wrong shape fails this command only. */
+    private static <T> Slot.Outcome<T> decode(Slot<T> slot, JsonParser parser, Line line) {
+        try {
+            return Slot.Outcome.success(slot.decoder.decode(parser));
+        } catch (QmpProtocolException | DatabindException e) {
+            return Slot.Outcome.failed(badResult(slot, e, line));
+        }
+    }
+
+    /** The one way an outcome from the peer reaches a caller: the id is freed, then the caller woken. */
+    private <T> void deliver(Slot<T> slot, Slot.Outcome<T> outcome) {
         table.remove(slot);
-        if (!slot.fail(failure)) {
+        if (!slot.settle(outcome)) {
             dropLate(slot);
         }
     }

@@ -2,7 +2,6 @@ package kata.pinning.qmp.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.ClosedChannelException;
@@ -10,9 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import kata.pinning.qmp.QmpCommandException;
 import kata.pinning.qmp.QmpConnectionClosedException;
@@ -24,22 +21,22 @@ import kata.pinning.qmp.QmpTimeoutException;
 /**
  * One QMP connection, run by the threads that call it (leader/follower).
  *
- * <p>A caller writes its command itself, then waits for its reply. One waiting caller at a time is
- * the reader: it reads and routes every message (replies to their callers, events to the
- * {@link EventHub}) until its own reply arrives, then hands the reading on to another waiting
- * caller. With one caller at a time, which is the usual case, a command costs no thread hand-off.
- * When nobody waits but events are wanted (a listener, or {@link #awaitEvent}), a virtual thread
- * reads them, and gives way to the next caller.
+ * <p>A caller writes its command itself, then waits for its reply. The caller that holds the
+ * {@link ReadTurn} reads and routes every message (replies to their callers, events to the
+ * {@link EventHub}) until its own reply arrives, then gives the turn to the next caller in line.
+ * With one caller at a time, which is the usual case, a command costs no thread hand-off: the
+ * thread that sent it reads its reply. When nobody waits but events are wanted (a listener, or
+ * {@link #awaitEvent}), a virtual thread reads them, and gives way to the next caller.
  *
  * <p>A caller whose time runs out, or who is interrupted, gives up alone: its id stays taken until
- * the late reply arrives and is dropped, and the session stays open. Only a protocol error, a
- * failing socket or the end of the stream closes the session, and that fails every waiter.
+ * the late reply arrives and is dropped, and the session stays open. If its reply came first, it
+ * takes the reply, and an interrupt stays set. Only a protocol error, a failing socket or the end
+ * of the stream closes the session, and that fails every waiter.
  */
 public final class Session implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("kata.pinning.qmp");
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
-    private static final long MAX_PARK_NANOS = Duration.ofMillis(20).toNanos();
     private static final Exception CLOSED = new ClosedChannelException(); // a slot's failure: the session closed
 
     private final String peer;
@@ -47,13 +44,10 @@ public final class Session implements AutoCloseable {
     private final ReplyTable table = new ReplyTable();
     private final EventHub events;
     private final Router router;
-    private final ReentrantLock reading = new ReentrantLock(); // held by the reader of the moment
-    private final ReentrantLock closing = new ReentrantLock();
-    private final AtomicBoolean eventReaderRunning = new AtomicBoolean();
-    private volatile boolean eventReaderReads;
+    private final MessagePump pump;
+    private final ReadTurn turn;
+    private final SessionEnd end;
     private volatile Thread eventReader;
-    private volatile boolean closed;
-    private volatile Throwable closeReason; // written before closed becomes true
 
     /**
      * Takes over a connected channel; no thread starts until events are wanted.
@@ -66,9 +60,13 @@ public final class Session implements AutoCloseable {
      */
     public Session(SocketChannel channel, String peer, int maxLineBytes, int eventCapacity) throws IOException {
         this.peer = peer;
+        this.end = new SessionEnd(peer);
         this.wire = new Wire(channel, peer, maxLineBytes);
-        this.events = new EventHub(eventCapacity, "qmp-listeners " + peer, this::eventsWanted);
+        this.turn = new ReadTurn(new TurnHost());
+        this.events = new EventHub(eventCapacity, "qmp-listeners " + peer, turn::offerToEventReader,
+                turn::eventsMayBeUnwanted);
         this.router = new Router(peer, table, events);
+        this.pump = new MessagePump(wire, router, this::shutdown);
     }
 
     String peer() {
@@ -97,7 +95,7 @@ public final class Session implements AutoCloseable {
      * @throws QmpException                 if the thread is interrupted while waiting
      */
     public <T> T call(Command command, ReplyDecoder<T> decoder, Duration timeout) throws QmpException {
-        if (closed) {
+        if (end.isClosed()) {
             throw closed(command.name(), null);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -115,125 +113,79 @@ public final class Session implements AutoCloseable {
             table.remove(slot);
             throw timedOut(command.name(), timeout, "the peer did not take the command");
         }
-        if (closed) {
-            slot.fail(CLOSED); // shutdown() may have drained the table before our entry
-        }
         return await(slot, deadline, timeout);
     }
 
     private <T> T await(Slot<T> slot, long deadline, Duration timeout) throws QmpException {
-        while (!slot.isDone()) {
-            if (Thread.interrupted()) {
-                if (giveUp(slot)) {
-                    Thread.currentThread().interrupt();
-                    throw new QmpException("interrupted while waiting for the reply to '" + slot.command
-                            + "'; its reply will be dropped", new InterruptedException());
-                }
-            } else if (deadline - System.nanoTime() <= 0) {
-                if (giveUp(slot)) {
-                    throw timedOut(slot.command, timeout, "its reply will be dropped");
-                }
-            } else if (reading.tryLock()) {
-                try {
-                    readUntilDone(slot, deadline);
-                } finally {
-                    reading.unlock();
-                    handOn();
-                }
-            } else {
-                if (eventReaderReads) {
-                    wire.wakeUp(); // the event reader gives way to callers
-                }
-                // Woken by its reply or by the reader leaving; the bound only caps what a missed
-                // wake-up could cost, since a waiter then finds the reading free by itself.
-                LockSupport.parkNanos(this, Math.min(deadline - System.nanoTime(), MAX_PARK_NANOS));
-            }
-        }
         try {
-            return slot.result();
-        } catch (QmpException e) {
-            throw e;
-        } catch (Exception e) {
-            throw closed(slot.command, null);
-        }
-    }
-
-    /** Reads and routes messages until this slot has its outcome, the deadline passes, or an interrupt. */
-    private void readUntilDone(Slot<?> mine, long deadline) {
-        try {
-            while (!mine.isDone() && deadline - System.nanoTime() > 0) {
-                Line line = wire.poll(deadline);
-                if (line != null) {
-                    router.route(line);
+            while (true) {
+                Slot.Outcome<T> outcome = slot.outcome();
+                if (outcome != null) {
+                    return take(slot, outcome);
                 }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // seen by await, which gives up
-        } catch (IOException | RuntimeException e) {
-            shutdown(e);
-        }
-    }
-
-    /** A caller leaves without its reply; {@code false} if the reply came first and must be taken. */
-    private boolean giveUp(Slot<?> slot) {
-        if (!slot.abandon()) {
-            return false;
-        }
-        if (!reading.isLocked()) {
-            handOn(); // the reader may have chosen us as the next one just now
-        }
-        return true;
-    }
-
-    /** After the reader left: wakes a waiting caller to read next, or the event reader if events are wanted. */
-    private void handOn() {
-        if (closed) {
-            return;
-        }
-        Slot<?> next = table.anyWaiting();
-        if (next != null) {
-            LockSupport.unpark(next.caller);
-        } else if (events.wantsEvents()) {
-            startEventReader();
-        }
-    }
-
-    private void eventsWanted() {
-        if (!reading.isLocked()) {
-            handOn();
-        }
-    }
-
-    private void startEventReader() {
-        if (!closed && eventReaderRunning.compareAndSet(false, true)) {
-            eventReader = Thread.ofVirtual().name("qmp-events " + peer).start(this::readEvents);
-        }
-    }
-
-    /** Runs on the event reader: reads while events are wanted and no caller waits. */
-    private void readEvents() {
-        try {
-            if (reading.tryLock()) { // else a caller reads, and starts us again when it leaves
-                eventReaderReads = true;
-                try {
-                    while (!closed && events.wantsEvents() && !table.hasWaiters()) {
-                        Line line = wire.poll(Wire.FOREVER);
-                        if (line != null) {
-                            router.route(line);
-                        }
+                if (Thread.currentThread().isInterrupted()) {
+                    if (slot.abandon()) {
+                        throw new QmpException("interrupted while waiting for the reply to '" + slot.command
+                                + "'; its reply will be dropped", new InterruptedException());
                     }
-                } catch (InterruptedException e) {
-                    LOG.log(Level.DEBUG, "QMP event reader for {0} interrupted", peer);
-                } catch (IOException | RuntimeException e) {
-                    shutdown(e);
-                } finally {
-                    eventReaderReads = false;
-                    reading.unlock();
+                } else if (deadline - System.nanoTime() <= 0) {
+                    if (slot.abandon()) {
+                        throw timedOut(slot.command, timeout, "its reply will be dropped");
+                    }
+                } else {
+                    switch (turn.take(slot)) {
+                        case READ -> pump.untilSettled(slot, deadline);
+                        case WAIT -> LockSupport.parkNanos(this, deadline - System.nanoTime()); // the deadline, no more
+                        case CLOSED -> slot.fail(CLOSED);
+                    }
                 }
             }
         } finally {
-            eventReaderRunning.set(false);
-            eventsWanted(); // a caller may be waiting for us to leave, or events wanted again
+            turn.forget(slot); // passes the turn on if this caller holds it
+        }
+    }
+
+    private <T> T take(Slot<T> slot, Slot.Outcome<T> outcome) throws QmpException {
+        if (outcome.failure() == null) {
+            return outcome.value();
+        }
+        if (outcome.failure() instanceof QmpException e) {
+            throw e;
+        }
+        throw closed(slot.command, null);
+    }
+
+    /** Runs on the event reader: reads while it holds the turn, events are wanted and no caller waits. */
+    private void readEvents() {
+        try {
+            pump.whileTrue(turn::eventReaderGoesOn, "QMP event reader for " + peer);
+        } finally {
+            turn.leave();
+        }
+    }
+
+    /** What the turn needs from this session. */
+    private final class TurnHost implements ReadTurn.Session {
+        @Override
+        public boolean eventsWanted() {
+            return events.wantsEvents();
+        }
+
+        @Override
+        public Thread newEventReader() {
+            Thread reader = Thread.ofVirtual().name("qmp-events " + peer).unstarted(Session.this::readEvents);
+            eventReader = reader;
+            return reader;
+        }
+
+        @Override
+        public void nudgeReader() {
+            wire.wakeUp();
+        }
+
+        @Override
+        public void failRemaining() {
+            table.failAll(CLOSED);
         }
     }
 
@@ -244,53 +196,36 @@ public final class Session implements AutoCloseable {
      * @return whether the session can still run commands
      */
     public boolean isOpen() {
-        if (!closed && reading.tryLock()) {
+        if (!end.isClosed() && turn.takeIfFree()) {
             try {
-                for (Line line = wire.readNow(); line != null; line = wire.readNow()) {
-                    router.route(line);
-                }
-            } catch (IOException | RuntimeException e) {
-                shutdown(e);
+                pump.whatHasArrived();
             } finally {
-                reading.unlock();
-                handOn();
+                turn.leave();
             }
         }
-        return !closed;
+        return !end.isClosed();
+    }
+
+    /** {@return whether the session has closed; does no I/O} */
+    public boolean isClosed() {
+        return end.isClosed();
     }
 
     /** Closes the session once, for a reason ({@code null}: on purpose), and releases every waiter. */
     void shutdown(Throwable reason) {
-        closing.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closeReason = reason;
-            closed = true;
-        } finally {
-            closing.unlock();
+        if (!end.close(reason, table.isEmpty())) {
+            return;
         }
-        logClose(reason);
+        boolean nobodyReads = turn.close();
         try {
             wire.close(); // also wakes a reader waiting for data
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing QMP socket " + peer, e);
         }
-        table.failAll(CLOSED);
-        events.close();
-    }
-
-    private void logClose(Throwable reason) {
-        if (reason == null) {
-            LOG.log(Level.DEBUG, "QMP connection to {0} closed", peer);
-        } else if (reason instanceof EOFException && table.isEmpty()) {
-            LOG.log(Level.DEBUG, "QMP connection to {0} ended: {1}", peer, reason.getMessage());
-        } else if (reason instanceof IOException) {
-            LOG.log(Level.WARNING, "QMP connection to " + peer + " failed; closing it", reason);
-        } else {
-            LOG.log(Level.ERROR, "QMP session with " + peer + " broke; closing it", reason);
+        if (nobodyReads) {
+            table.failAll(CLOSED); // else the reader does, once it has routed what it read
         }
+        events.close();
     }
 
     private QmpTimeoutException timedOut(String command, Duration timeout, String consequence) {
@@ -298,23 +233,9 @@ public final class Session implements AutoCloseable {
                 + "; " + consequence + ", and the QMP connection stays open", timeout);
     }
 
-    /**
-     * Makes the exception for an operation that cannot complete because the session is closed.
-     *
-     * @param command  the command in flight, or {@code null}
-     * @param activity what was awaited when no command was, such as {@code event SHUTDOWN}
-     * @return the exception, with the reason the session closed as its cause
-     */
+    /** {@return the exception for an operation stopped by the close, as {@link SessionEnd#error}} */
     QmpConnectionClosedException closed(String command, String activity) {
-        Throwable why = closeReason;
-        String what = command != null ? "running '" + command + "'" : "waiting for " + activity;
-        return new QmpConnectionClosedException("QMP connection to " + peer + " is closed; stopped " + what
-                + (why == null ? " (closed by the client)" : ": " + why.getMessage()), command, why);
-    }
-
-    /** {@return the reason the session closed; {@code null} if closed on purpose or still open} */
-    Throwable closeReason() {
-        return closeReason;
+        return end.error(command, activity);
     }
 
     /**
@@ -334,9 +255,7 @@ public final class Session implements AutoCloseable {
      */
     public boolean removeEventListener(Consumer<QmpEvent> listener) {
         boolean removed = events.removeListener(listener);
-        if (eventReaderReads && !events.wantsEvents()) {
-            wire.wakeUp(); // the event reader may end
-        }
+        turn.eventsMayBeUnwanted();
         return removed;
     }
 

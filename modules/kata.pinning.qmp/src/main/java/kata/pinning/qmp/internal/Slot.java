@@ -6,21 +6,36 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One command waiting for its reply: how to decode the reply, the thread to wake, and the outcome.
- * The outcome is set once, by whichever comes first: the reply, the session's end, or the caller
- * giving up.
+ * The outcome is one immutable value, set once by compare-and-set by whichever comes first: the
+ * reply, the session's end, or the caller giving up. Whoever loses that race changes nothing.
  *
  * @param <T> the decoded result
  */
 final class Slot<T> {
 
-    private static final int WAITING = 0;
-    private static final int DONE = 1;
-    private static final int ABANDONED = 2;
-    private static final VarHandle STATE;
+    /**
+     * What became of a command: its result, or the failure to throw.
+     *
+     * @param value   the decoded result; {@code null} when failed
+     * @param failure the failure; {@code null} on success
+     */
+    record Outcome<T>(T value, Exception failure) {
+
+        static <T> Outcome<T> success(T value) {
+            return new Outcome<>(value, null);
+        }
+
+        static <T> Outcome<T> failed(Exception failure) {
+            return new Outcome<>(null, failure);
+        }
+    }
+
+    private static final Outcome<?> ABANDONED = new Outcome<>(null, null);
+    private static final VarHandle OUTCOME;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(Slot.class, "state", int.class);
+            OUTCOME = MethodHandles.lookup().findVarHandle(Slot.class, "outcome", Outcome.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -30,9 +45,7 @@ final class Slot<T> {
     final String command;
     final ReplyDecoder<T> decoder;
     final Thread caller;
-    private volatile int state = WAITING;
-    private T value;
-    private Exception failure; // null with DONE: success
+    private volatile Outcome<T> outcome; // null while the caller waits
 
     Slot(long id, String command, ReplyDecoder<T> decoder, Thread caller) {
         this.id = id;
@@ -43,44 +56,38 @@ final class Slot<T> {
 
     /** {@return whether the caller still waits for an outcome} */
     boolean isWaiting() {
-        return state == WAITING;
+        return outcome == null;
     }
 
-    /** {@return whether an outcome is set} */
-    boolean isDone() {
-        return state == DONE;
-    }
-
-    /** Sets the result and wakes the caller; {@code false} if an outcome was set or the caller left. */
-    boolean complete(T result) {
-        value = result; // published by the volatile write of the state below
-        return finish();
-    }
-
-    /** Sets the failure and wakes the caller; {@code false} if an outcome was set or the caller left. */
-    boolean fail(Exception e) {
-        failure = e;
-        return finish();
-    }
-
-    private boolean finish() {
-        if (!STATE.compareAndSet(this, WAITING, DONE)) {
+    /**
+     * Sets the outcome and wakes the caller.
+     *
+     * @return {@code false} if an outcome was set already or the caller left; nothing changed then
+     */
+    boolean settle(Outcome<T> result) {
+        if (!OUTCOME.compareAndSet(this, null, result)) {
             return false;
         }
-        LockSupport.unpark(caller);
+        if (caller != Thread.currentThread()) {
+            LockSupport.unpark(caller);
+        }
         return true;
     }
 
-    /** Marks that the caller left; {@code false} if an outcome came first, which it must then take. */
-    boolean abandon() {
-        return STATE.compareAndSet(this, WAITING, ABANDONED);
+    /** Fails the command, as {@link #settle}. */
+    boolean fail(Exception failure) {
+        return settle(Outcome.failed(failure));
     }
 
-    /** {@return the result, once {@link #isDone()}; a failure is rethrown} */
-    T result() throws Exception {
-        if (failure != null) {
-            throw failure;
-        }
-        return value;
+    /** Marks that the caller left; {@code false} if an outcome came first, which the caller must then take. */
+    @SuppressWarnings("unchecked")
+    boolean abandon() {
+        return OUTCOME.compareAndSet(this, null, (Outcome<T>) ABANDONED);
+    }
+
+    /** {@return the outcome the caller takes, or {@code null} while there is none} */
+    Outcome<T> outcome() {
+        Outcome<T> result = outcome;
+        return result == ABANDONED ? null : result;
     }
 }
