@@ -22,8 +22,9 @@ import kata.pinning.internal.KvmTrace.Seen;
  * <p>A thread seen inside {@code ioctl(fd, KVM_RUN)} on a vCPU's fd runs that vCPU. A vCPU that stays
  * in guest code reads {@code running} at every sample and is never seen there; so when, at the
  * end, exactly one vCPU and exactly one thread that read {@code running} every time are left, they
- * are paired. Any other gap is an error that names the missing vCPUs and what the unmatched threads
- * were doing. Kernel workers never get here, and a thread that exits is {@linkplain #gone dropped}.
+ * are paired. When no vCPU was seen in {@code KVM_RUN} and fewer threads were always running than
+ * vCPUs are missing, the vCPUs wait outside the guest: the VM is paused. Any other gap is an error
+ * that names the missing vCPUs and what the unmatched threads were doing. Kernel workers never get here, and a thread that exits is {@linkplain #gone dropped}.
  */
 public final class KvmPairing {
 
@@ -158,7 +159,8 @@ public final class KvmPairing {
         Map<Integer, Integer> pairs = new TreeMap<>(tidByIndex);
         if (missing.size() == 1 && alwaysRunning.size() == 1) {
             pairs.put(missing.first(), alwaysRunning.getFirst());
-        } else if (!missing.isEmpty() && tidByIndex.isEmpty() && alwaysRunning.isEmpty()) {
+        } else if (!missing.isEmpty() && tidByIndex.isEmpty() && alwaysRunning.size() < missing.size()) {
+            // Too few busy threads for every vCPU to be busy: the vCPUs wait outside KVM_RUN.
             throw new IllegalArgumentException(indices.size() + " KVM vCPUs but no thread in KVM_RUN within "
                     + millis(window) + ": the VM is paused or not started; resume it (QMP cont) and check again");
         } else if (!missing.isEmpty()) {

@@ -134,6 +134,12 @@ class KvmVmmTreeTest {
     }
 
     @Test
+    void aPausedVmWithOneBusyThreadOfItsOwnIsStillPaused() throws IOException {
+        tree.task(102, FUTEX).task(103, FUTEX).task(104, RUNNING);
+        assertTrue(failure(kvm()).startsWith("qemu pid 100: 2 KVM vCPUs but no thread in KVM_RUN within 20 ms"));
+    }
+
+    @Test
     void aVmmWithoutKvmHasItsOwnError() throws IOException {
         ProcTree tcg = new ProcTree(proc, 200).fd(3, "socket:[1]").fd(9, "anon_inode:[eventfd]").task(200, PPOLL).task(201, RUNNING);
         assertEquals("firecracker pid 200 has no KVM vCPU (no anon_inode:kvm-vcpu fd): it runs without KVM, under TCG "
