@@ -24,7 +24,7 @@ import kata.pinning.cpuset.CpuSet;
  * {@code inspect} and the node agent all use it.
  * <pre>{@code
  * HostView host = HostView.of(Path.of("/host/proc"), ThreadAffinity.linux());
- * for (SandboxStatus.VcpuStatus v : host.observe(Vmm.kvm(pid, Path.of("/host/proc")))) {
+ * for (SandboxStatus.VcpuStatus v : host.observe(Vmm.kvm(VmmKind.QEMU, pid, Path.of("/host/proc")))) {
  *     System.out.println(v.index() + " " + v.threadId() + " " + v.affinity());
  * }
  * }</pre>

@@ -2,9 +2,12 @@ package kata.pinning;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import kata.pinning.internal.KvmVmm;
 import kata.pinning.internal.ProcTasks;
 import kata.pinning.internal.QemuVmm;
+import kata.pinning.internal.Sleeper;
 import kata.pinning.internal.ThreadNameVmm;
 import kata.pinning.qmp.QmpClient;
 
@@ -20,6 +23,7 @@ import kata.pinning.qmp.QmpClient;
  * <pre>{@code
  * Vmm qemu = Vmm.qemu(qmpClient, qemuPid);              // query-cpus-fast over QMP
  * Vmm clh = Vmm.threadNames(VmmKind.CLOUD_HYPERVISOR, clhPid, Path.of("/proc")); // threads vcpu<N>
+ * Vmm any = Vmm.kvm(VmmKind.FIRECRACKER, fcPid, Path.of("/proc")); // kvm-vcpu fds and KVM_RUN
  * SandboxResources sandbox = SandboxResources.builder().vmm(qemu).build();
  * }</pre>
  *
@@ -121,5 +125,57 @@ public interface Vmm {
      */
     static Vmm threadNames(VmmKind kind, int pid, Path procRoot) {
         return new ThreadNameVmm(kind, pid, new ProcTasks(procRoot));
+    }
+
+    /**
+     * Returns a KVM VMM whose vCPU threads are found from the kernel, with no connection and no
+     * thread names: on a production Kata node, where QEMU has no {@code debug-threads} and the
+     * runtime holds its one QMP socket, this is the way in. Works the same for every {@link VmmKind}.
+     *
+     * <p>The vCPUs are the fds of {@code pid} whose link under {@code <procRoot>/<pid>/fd} is
+     * {@code anon_inode:kvm-vcpu:<N>}. A thread that
+     * {@code <procRoot>/<pid>/task/<tid>/syscall} shows inside {@code ioctl(fd, KVM_RUN)} on vCPU
+     * {@code N}'s fd runs vCPU {@code N}; kernel workers ({@code PF_KTHREAD}, {@code PF_USER_WORKER}
+     * in {@code stat}, such as {@code kvm-nx-lpage-recovery}) never count. A vCPU that stays in guest
+     * code reads {@code running} instead, so the tasks are sampled for up to
+     * {@link #kvm(VmmKind, int, Path, Duration) a window} (200 ms here); when one vCPU and one
+     * thread that was running at every sample are left, they are paired.
+     *
+     * <p>{@link #vcpus()} throws an {@link IOException} with a one-line message when the VMM has no
+     * KVM vCPU (TCG), when no thread is in {@code KVM_RUN} (the VM is paused), when vCPUs stayed busy
+     * and could not be told apart (naming them and what the unmatched threads were doing), when two
+     * threads claim one vCPU, and when the caller may not read the task's {@code syscall}, which
+     * needs {@code CAP_SYS_PTRACE}. A thread that exits during the scan is left out. The answer is
+     * reused while the step's task listing shows the same threads ({@link #vcpus(TaskListing)}); a
+     * hot-plugged vCPU starts a thread, so the next check finds it. {@link #kind()} is the kind's
+     * {@linkplain VmmKind#cliName() CLI name} and {@link #source()} is {@code kvm}. The guest NUMA
+     * node is never known.
+     *
+     * @param kind which VMM; only its name is used
+     * @param pid the VMM's process id; for Dragonball, the runtime-rs shim's
+     * @param procRoot where procfs is mounted, {@code /proc} on the host
+     * @return the VMM
+     * @throws IllegalArgumentException if {@code pid <= 0}
+     * @since 0.2
+     */
+    static Vmm kvm(VmmKind kind, int pid, Path procRoot) {
+        return kvm(kind, pid, procRoot, KvmVmm.DEFAULT_WINDOW);
+    }
+
+    /**
+     * As {@link #kvm(VmmKind, int, Path)}, sampling the tasks for up to {@code window} before
+     * deciding: longer for a guest whose vCPUs seldom halt. A scan ends early once every vCPU has
+     * its thread, which for an idle guest is the first look.
+     *
+     * @param kind which VMM; only its name is used
+     * @param pid the VMM's process id
+     * @param procRoot where procfs is mounted, {@code /proc} on the host
+     * @param window how long a scan may sample; zero for one look
+     * @return the VMM
+     * @throws IllegalArgumentException if {@code pid <= 0} or {@code window} is negative
+     * @since 0.2
+     */
+    static Vmm kvm(VmmKind kind, int pid, Path procRoot, Duration window) {
+        return new KvmVmm(kind, pid, procRoot, window, Sleeper.THREAD_SLEEP);
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import kata.pinning.VmmKind;
 import kata.pinning.cli.discover.VmmProcesses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,15 +15,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "discover",
         description = {
             "List the VMM processes that look like Kata sandboxes, with their vCPU counts.",
-            "Reads the command lines and thread names under --proc: QEMU by its command line (-qmp, -name), "
+            "Reads the command lines, fds and thread names under --proc: QEMU by its command line (-qmp, -name), "
                     + "Cloud Hypervisor, Firecracker and OpenVMM by their executables, Dragonball as the runtime-rs "
-                    + "shim with db_vcpu<N> threads. vCPUs are counted by thread name; for QEMU without "
-                    + "debug-threads the count needs QMP, and discover names the socket but never connects to it, "
+                    + "shim with vCPUs of its own. vCPUs are counted from the kernel, one anon_inode:kvm-vcpu fd "
+                    + "each (reading another process's fds needs CAP_SYS_PTRACE); without KVM, by thread name, "
+                    + "and for QEMU without debug-threads from its -smp. It never connects to a QMP socket, "
                     + "since the runtime may hold it. Changes nothing."},
         footerHeading = "%nJSON (--json):%n",
         footer = {
             "  {\"vmms\":[{\"pid\":1234, \"kind\":\"qemu\", \"sandbox\":\"<id>|null\",",
-            "             \"vcpus\":2, \"vcpusFrom\":\"thread-names|QMP socket <path>\",",
+            "             \"vcpus\":2, \"vcpusFrom\":\"kvm|thread-names|command line\",",
             "             \"qmp\":\"<path>|null\"}]}"})
 final class DiscoverCommand implements Callable<Integer> {
 
@@ -51,22 +51,18 @@ final class DiscoverCommand implements Callable<Integer> {
      * @param pid its process id, for {@code --pid}
      * @param kind its kind, for {@code --vmm}
      * @param sandbox the sandbox id its command line shows, or null
-     * @param vcpus its vCPU count, or null when it needs QMP or cannot be counted
-     * @param vcpusFrom how the count was found: {@code thread-names}, or {@code QMP socket <path>}
-     *     for QEMU without debug-threads, whose count needs QMP
+     * @param vcpus its vCPU count, or null when it cannot be counted
+     * @param vcpusFrom how the count was found: {@code kvm} (its kvm-vcpu fds), {@code thread-names},
+     *     or {@code command line} (QEMU's -smp, under TCG); else why not
      * @param qmp QEMU's QMP socket from its command line, or null
      */
     record DiscoveredVmm(int pid, String kind, String sandbox, Integer vcpus, String vcpusFrom, String qmp) {
 
         static DiscoveredVmm of(VmmProcesses.Found found) {
-            String qmp = found.commandLine().qmpSocket().map(Path::toString).orElse(null);
-            String from = found.vcpus().isPresent() ? "thread-names"
-                    : found.commandLine().kind() != VmmKind.QEMU ? "thread-names: " + found.countProblem().orElse("")
-                    : qmp != null ? "QMP socket " + qmp
-                    : "unknown: no debug-threads and no -qmp";
             return new DiscoveredVmm(found.pid(), found.commandLine().kind().cliName(),
                     found.commandLine().sandboxId().orElse(null),
-                    found.vcpus().isPresent() ? found.vcpus().getAsInt() : null, from, qmp);
+                    found.vcpus().isPresent() ? found.vcpus().getAsInt() : null, found.vcpusFrom(),
+                    found.commandLine().qmpSocket().map(Path::toString).orElse(null));
         }
     }
 

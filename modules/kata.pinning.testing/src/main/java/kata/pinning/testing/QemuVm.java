@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real, paused QEMU x86_64 VM with a QMP socket, started for one test and stopped by its own pid.
+ * A real QEMU x86_64 VM with a QMP socket, paused or {@linkplain #startRunning running}, started for
+ * one test and stopped by its own pid.
  *
  * <p>{@link #start} runs {@link QemuLauncher}: KVM with {@code -cpu host}, else KVM with
  * {@code -cpu qemu64}, else TCG with {@code -cpu max} (KVM only when {@code /dev/kvm} opens for
@@ -117,6 +118,34 @@ public final class QemuVm implements AutoCloseable {
     public static QemuVm start(Path workDir, int vcpus, int maxVcpus, String... extraArgs) throws IOException {
         Objects.requireNonNull(workDir, "workDir");
         return start(QemuLauncher.builder(workDir).vcpus(vcpus, maxVcpus).extraArgs(List.of(extraArgs)).build());
+    }
+
+    /**
+     * Starts a VM that runs: as {@link #start(Path, int, int, String...)}, then QMP {@code cont}, in
+     * a session of its own that hangs up before this returns, so the socket is free for the test.
+     * With no disk, SeaBIOS finds nothing to boot and its vCPUs halt; under KVM a halted vCPU's
+     * thread waits inside {@code ioctl(KVM_RUN)}. vCPU 0 first spins in guest code for a few seconds.
+     *
+     * @param workDir   an existing directory, as for {@link #start(Path, int, int, String...)}
+     * @param vcpus     the vCPUs present at start, at least 1
+     * @param maxVcpus  the vCPU slots, at least {@code vcpus}
+     * @param extraArgs more QEMU arguments, such as a second {@code -qmp} socket
+     * @return the running VM; close it to stop QEMU
+     * @throws IOException if QEMU does not start or refuses {@code cont}; QEMU is stopped then
+     * @since 0.2
+     */
+    public static QemuVm startRunning(Path workDir, int vcpus, int maxVcpus, String... extraArgs) throws IOException {
+        QemuVm vm = start(workDir, vcpus, maxVcpus, extraArgs);
+        try {
+            String reply = QmpExchange.execute(vm.qmpSocket(), "{\"execute\":\"cont\"}");
+            if (!reply.startsWith("{\"return\"")) {
+                throw new IOException("QEMU refused cont: " + reply);
+            }
+            return vm;
+        } catch (IOException | RuntimeException e) {
+            vm.close();
+            throw e;
+        }
     }
 
     /**

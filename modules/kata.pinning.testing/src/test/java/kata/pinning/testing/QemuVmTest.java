@@ -115,4 +115,14 @@ class QemuVmTest {
         String raw = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8);
         return List.of(raw.split("\0"));
     }
+
+    @Test
+    void startsARunningVmWhoseSocketIsFreeAfterwards() throws IOException {
+        try (QemuVm vm = QemuVm.startRunning(dir, 2, 2)) {
+            assertTrue(vm.isAlive());
+            assertTrue(cmdline(vm.pid()).contains("-S"), "resumed over QMP, not started without -S");
+            String status = QmpExchange.execute(vm.qmpSocket(), "{\"execute\":\"query-status\"}");
+            assertTrue(status.contains("\"running\": true") && status.contains("\"status\": \"running\""), status);
+        }
+    }
 }

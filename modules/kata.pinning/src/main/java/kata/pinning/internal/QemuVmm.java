@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 import kata.pinning.TaskListing;
 import kata.pinning.VcpuThread;
 import kata.pinning.Vmm;
@@ -36,11 +35,9 @@ public final class QemuVmm implements Vmm {
 
     private final int pid;
     private final Path procRoot;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ListingCache cache = new ListingCache();
     private QmpClient qmp;
     private boolean ownsClient;
-    private TaskListing lastTasks;
-    private List<VcpuThread> lastVcpus;
 
     /**
      * Wraps a connected client.
@@ -71,18 +68,7 @@ public final class QemuVmm implements Vmm {
 
     @Override
     public List<VcpuThread> vcpus(TaskListing tasks) throws IOException {
-        lock.lock();
-        try {
-            if (tasks.sameThreads(lastTasks)) {
-                return lastVcpus;
-            }
-            List<VcpuThread> vcpus = query();
-            lastTasks = tasks;
-            lastVcpus = vcpus;
-            return vcpus;
-        } finally {
-            lock.unlock();
-        }
+        return cache.vcpus(tasks, listed -> query());
     }
 
     private List<VcpuThread> query() throws IOException {

@@ -15,11 +15,20 @@ import kata.pinning.Vmm;
 import kata.pinning.VmmKind;
 
 /**
- * The VMM processes of Kata sandboxes under a proc root, each with its vCPU count from its
- * threads' names. Reads {@code <root>/<pid>/cmdline} and {@code <root>/<pid>/task/*}{@code /comm}
- * only: it never connects to a QMP socket, which the runtime may hold, and changes nothing.
+ * The VMM processes of Kata sandboxes under a proc root, each with its vCPU count: from its
+ * {@code kvm-vcpu} fds when it runs under KVM, else from its threads' names, else (QEMU) from its
+ * {@code -smp}. Reads {@code <root>/<pid>/cmdline}, {@code <root>/<pid>/fd} and
+ * {@code <root>/<pid>/task/*}{@code /comm} only: it never connects to a QMP socket, which the
+ * runtime may hold, and changes nothing.
  */
 public final class VmmProcesses {
+
+    /** {@link Found#vcpusFrom()} of a count from the {@code kvm-vcpu} fds. */
+    public static final String FROM_KVM = "kvm";
+    /** {@link Found#vcpusFrom()} of a count from thread names. */
+    public static final String FROM_THREAD_NAMES = "thread-names";
+    /** {@link Found#vcpusFrom()} of a count from QEMU's {@code -smp}. */
+    public static final String FROM_COMMAND_LINE = "command line";
 
     private VmmProcesses() {
     }
@@ -29,16 +38,16 @@ public final class VmmProcesses {
      *
      * @param pid its process id
      * @param commandLine what its command line says
-     * @param vcpus its vCPU threads by name; empty when they cannot be counted that way (QEMU
-     *     without {@code debug-threads}, or two threads claiming one index)
-     * @param countProblem why {@code vcpus} is empty, when it is
+     * @param vcpus its vCPU count; empty when it cannot be counted
+     * @param vcpusFrom how it was counted: {@value #FROM_KVM}, {@value #FROM_THREAD_NAMES} or
+     *     {@value #FROM_COMMAND_LINE}; when {@code vcpus} is empty, why, and for QEMU where QMP would tell
      */
-    public record Found(int pid, SandboxCommandLine commandLine, OptionalInt vcpus, Optional<String> countProblem) {
+    public record Found(int pid, SandboxCommandLine commandLine, OptionalInt vcpus, String vcpusFrom) {
     }
 
     /**
      * Lists the VMM processes, by pid. A process that exits during the scan is left out, and so is
-     * a runtime-rs shim without Dragonball vCPU threads (it runs another VMM, found on its own).
+     * a runtime-rs shim without Dragonball vCPUs (it runs another VMM, found on its own).
      *
      * @param procRoot where procfs is mounted
      * @return the processes found
@@ -49,30 +58,43 @@ public final class VmmProcesses {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(procRoot, entry -> isPid(entry.getFileName().toString()))) {
             for (Path entry : entries) {
                 int pid = Integer.parseInt(entry.getFileName().toString());
-                commandLine(entry).flatMap(SandboxCommandLine::of)
-                        .flatMap(line -> count(procRoot, pid, line))
-                        .ifPresent(found::add);
+                commandLine(entry).ifPresent(argv -> SandboxCommandLine.of(argv)
+                        .flatMap(line -> count(procRoot, pid, line, argv))
+                        .ifPresent(found::add));
             }
         }
         found.sort(Comparator.comparingInt(Found::pid));
         return found;
     }
 
-    private static Optional<Found> count(Path procRoot, int pid, SandboxCommandLine line) {
+    private static Optional<Found> count(Path procRoot, int pid, SandboxCommandLine line, List<String> argv) {
+        OptionalInt fromKvm = VcpuFds.count(procRoot, pid);
+        if (fromKvm.orElse(0) > 0) {
+            return Optional.of(new Found(pid, line, fromKvm, FROM_KVM));
+        }
         try {
             int vcpus = Vmm.threadNames(line.kind(), pid, procRoot).vcpus().size();
-            if (vcpus == 0 && line.kind() == VmmKind.QEMU) {
-                return Optional.of(new Found(pid, line, OptionalInt.empty(), Optional.of("no debug-threads")));
+            if (vcpus > 0 || line.kind() != VmmKind.QEMU && line.kind() != VmmKind.DRAGONBALL) {
+                return Optional.of(new Found(pid, line, OptionalInt.of(vcpus), FROM_THREAD_NAMES));
             }
-            if (vcpus == 0 && line.kind() == VmmKind.DRAGONBALL) {
-                return Optional.empty();
-            }
-            return Optional.of(new Found(pid, line, OptionalInt.of(vcpus), Optional.empty()));
+            return line.kind() == VmmKind.QEMU ? Optional.of(fromCommandLine(pid, line, argv)) : Optional.empty();
         } catch (IOException e) {
-            return Files.isDirectory(procRoot.resolve(Integer.toString(pid)))
-                    ? Optional.of(new Found(pid, line, OptionalInt.empty(), Optional.of(e.getMessage())))
-                    : Optional.empty(); // exited during the scan
+            if (!Files.isDirectory(procRoot.resolve(Integer.toString(pid)))) {
+                return Optional.empty(); // exited during the scan
+            }
+            return Optional.of(line.kind() == VmmKind.QEMU ? fromCommandLine(pid, line, argv)
+                    : new Found(pid, line, OptionalInt.empty(), FROM_THREAD_NAMES + ": " + e.getMessage()));
         }
+    }
+
+    /** QEMU without KVM vCPUs and without debug-threads: its {@code -smp}, the count it started with. */
+    private static Found fromCommandLine(int pid, SandboxCommandLine line, List<String> argv) {
+        OptionalInt smp = SmpOption.vcpus(argv);
+        if (smp.isPresent()) {
+            return new Found(pid, line, smp, FROM_COMMAND_LINE);
+        }
+        return new Found(pid, line, OptionalInt.empty(), line.qmpSocket().map(socket -> "QMP socket " + socket)
+                .orElse("unknown: no KVM vCPU fd, no debug-threads, no -smp that QEMU takes, and no -qmp"));
     }
 
     /** The command line's words; empty for a kernel thread or a process that is gone. */
