@@ -97,6 +97,26 @@ class DiscoverLauncherTest {
             assertTrue(line.startsWith("kata-pinning: qemu pid " + plain.pid() + ": no vCPU source finds its vCPU threads; "
                     + "thread-names: qemu pid " + plain.pid() + " has no threads named 'CPU <N>/<accel>'"), line);
             assertTrue(line.contains("; kvm: "), line);
+
+            // Asked for by name, the kernel's source says why it cannot work here, in one line.
+            Launcher.Result kvm = kataPinning("--pid", Long.toString(plain.pid()), "--vcpu-source", "kvm", "inspect")
+                    .assertFailure(KataPinning.FAILED);
+            assertEquals("kata-pinning: qemu pid " + plain.pid() + " has no KVM vCPU (no anon_inode:kvm-vcpu fd): it runs "
+                    + "without KVM, under TCG perhaps; find its vCPUs over QMP or by thread names instead", kvm.stderr().strip());
+
+            // qmp needs its socket; an unknown source is bad input naming the accepted ones.
+            Launcher.Result qmp = kataPinning("--pid", Long.toString(plain.pid()), "--vcpu-source", "qmp", "inspect")
+                    .assertFailure(KataPinning.BAD_INPUT);
+            assertTrue(qmp.stderr().contains("--vcpu-source qmp needs QEMU's socket: give --qmp PATH"), qmp::toString);
+            Launcher.Result unknown = kataPinning("--pid", Long.toString(plain.pid()), "--vcpu-source", "names", "inspect")
+                    .assertFailure(KataPinning.BAD_INPUT);
+            assertTrue(unknown.stderr().contains("unknown vCPU source 'names': expected one of auto|qmp|thread-names|kvm"),
+                    unknown::toString);
+
+            // auto with --qmp takes QMP, and inspect says so.
+            JsonNode overQmp = kataPinning("--json", "--qmp", plain.qmpSocket().toString(), "--pid", Long.toString(plain.pid()),
+                    "inspect").assertSuccess().json();
+            assertEquals("qmp", overQmp.path("source").stringValue(), overQmp::toString);
         }
     }
 

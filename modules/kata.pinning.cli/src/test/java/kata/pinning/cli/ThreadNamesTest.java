@@ -63,7 +63,9 @@ class ThreadNamesTest {
             for (String decoy : decoysOf(kind)) {
                 assertEquals(all, LiveVm.allowedCpus(vmm.pid(), vmm.tid(decoy)), decoy + " was touched");
             }
-            assertEquals(kind.cliName(), Output.JSON.readTree(Files.readString(dir.resolve("state.json"))).path("vmm").stringValue());
+            JsonNode state = Output.JSON.readTree(Files.readString(dir.resolve("state.json")));
+            assertEquals(kind.cliName(), state.path("vmm").stringValue());
+            assertEquals("thread-names", state.path("source").stringValue(), "the state file records the source used");
 
             JsonNode inspection = json(InProcess.run("--json", "--vmm", kind.cliName(), "--pid", Integer.toString(vmm.pid()), "inspect"));
             assertEquals(kind.cliName(), inspection.path("vmm").stringValue());
