@@ -1,17 +1,16 @@
 package kata.pinning.cli.agent;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import kata.pinning.cli.discover.SandboxCommandLine;
+import kata.pinning.cli.discover.VmmProcesses;
 
 /**
  * Finds the node's VMM processes under the proc root, again and again, at the cost of one read of
@@ -40,7 +39,7 @@ final class NodeScan {
     List<VmmProcess> scan() throws IOException {
         Map<Integer, Known> now = new HashMap<>();
         List<VmmProcess> found = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(procRoot, e -> isPid(e.getFileName().toString()))) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(procRoot, e -> VmmProcesses.isPid(e.getFileName().toString()))) {
             for (Path entry : entries) {
                 int pid = Integer.parseInt(entry.getFileName().toString());
                 Optional<ProcessStat> stat = ProcessStat.read(procRoot, pid);
@@ -60,20 +59,6 @@ final class NodeScan {
     }
 
     private static Optional<VmmProcess> classify(Path process, int pid, ProcessStat stat) {
-        return commandLine(process).flatMap(SandboxCommandLine::of).map(line -> new VmmProcess(pid, stat.startTime(), line));
-    }
-
-    /** The command line's words; empty for a kernel thread or a process that is gone. */
-    private static Optional<List<String>> commandLine(Path process) {
-        try {
-            String raw = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8);
-            return raw.isEmpty() ? Optional.empty() : Optional.of(Arrays.asList(raw.split("\0")));
-        } catch (IOException gone) {
-            return Optional.empty();
-        }
-    }
-
-    private static boolean isPid(String name) {
-        return !name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9');
+        return VmmProcesses.commandLine(process).flatMap(SandboxCommandLine::of).map(line -> new VmmProcess(pid, stat.startTime(), line));
     }
 }

@@ -97,8 +97,12 @@ public final class VmmProcesses {
                 .orElse("unknown: no KVM vCPU fd, no debug-threads, no -smp that QEMU takes, and no -qmp"));
     }
 
-    /** The command line's words; empty for a kernel thread or a process that is gone. */
-    private static Optional<List<String>> commandLine(Path process) {
+    /**
+     * {@return the command line's words of a process; empty for a kernel thread or a process that is gone}
+     *
+     * @param process its directory under the proc root
+     */
+    public static Optional<List<String>> commandLine(Path process) {
         try {
             String raw = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8);
             List<String> words = Arrays.asList(raw.split("\0"));
@@ -108,7 +112,12 @@ public final class VmmProcesses {
         }
     }
 
-    private static boolean isPid(String name) {
+    /**
+     * {@return whether an entry of the proc root is a process: its name is a number}
+     *
+     * @param name the entry's name
+     */
+    public static boolean isPid(String name) {
         return !name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 }
