@@ -5,7 +5,8 @@
 #   benchmarks/run.sh            the full run, about 15 minutes on 2 CPUs
 #   benchmarks/run.sh --quick    one short fork per benchmark, to try changes
 #   benchmarks/run.sh --rounds 5 more rounds (default 3) for steadier medians on a busy machine
-#   benchmarks/run.sh REGEX...   only the JMH benchmarks matching, e.g. 'AffinityBenchmark'
+#   benchmarks/run.sh REGEX...   only the JMH benchmarks matching, e.g. 'AffinityBenchmark';
+#                                'Startup' selects the start-up rows (bin/kata-pinning against java -version)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,8 @@ echo "JDK: $jdk"
 
 # The library modules the benchmarks use are built in the same reactor, without their tests.
 ./mvnw -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
+# The command's jars and AOT cache, for the start-up rows.
+./mvnw -B -q -pl modules/kata.pinning.cli -am package -DskipTests
 gcc -O2 -Wall -Wextra -o benchmarks/target/affinity_peer benchmarks/src/main/c/affinity_peer.c
 
 java_opts=(--enable-native-access=ALL-UNNAMED)
@@ -41,4 +44,5 @@ exec "$jdk/bin/java" "${java_opts[@]}" -jar benchmarks/target/benchmarks.jar \
     --c-peer benchmarks/target/affinity_peer \
     --log-dir benchmarks/target \
     --table benchmarks/target/table.md \
+    --launcher bin/kata-pinning \
     "$@"

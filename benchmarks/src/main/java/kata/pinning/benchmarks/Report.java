@@ -55,6 +55,7 @@ final class Report {
         threadNames();
         pinning();
         idle();
+        startup();
 
         StringBuilder out = new StringBuilder();
         out.append("| benchmark | N | median | min-max | ratio to floor |\n");
@@ -76,11 +77,20 @@ final class Report {
         if (library != null) {
             row("affinity " + op + ": kata-pinning (FFM)", "", library, c);
         }
+        Stats ffm = stats.get("AffinityBenchmark.ffm" + Character.toUpperCase(op.charAt(0)) + op.substring(1));
+        if (ffm != null) {
+            row("affinity " + op + ": hand-written FFM downcall", "", ffm, c);
+        }
         if (jna != null) {
             row("affinity " + op + ": JNA direct mapping", "", jna, c);
         }
         if (op.equals("set") && library != null) {
-            target("affinity set at most 1.1x C", ratio(library, c) <= 1.1, ratioText(library, c) + " C");
+            target("affinity set at most 1.05x C", ratio(library, c) <= 1.05, ratioText(library, c) + " C");
+            if (ffm != null) {
+                double gap = ratio(library, c) - ratio(ffm, c);
+                target("affinity set within 0.03 of the hand-written FFM downcall", gap <= 0.03,
+                        String.format(Locale.ROOT, "%+.2f", gap));
+            }
             if (jna != null) {
                 target("affinity set ahead of JNA", library.median() < jna.median(),
                         format(library.median()) + " vs " + format(jna.median()));
@@ -274,6 +284,22 @@ final class Report {
 
     private void target(String name, boolean met, String measured) {
         targets.add(name + ": " + measured + " (" + (met ? "met" : "MISSED") + ")");
+    }
+
+    private void startup() {
+        Stats floorWall = stats.get(Startup.FLOOR + ".wall");
+        Stats cliWall = stats.get(Startup.CLI + ".wall");
+        if (floorWall == null || cliWall == null) {
+            return;
+        }
+        Stats floorCpu = stats.get(Startup.FLOOR + ".cpu");
+        Stats cliCpu = stats.get(Startup.CLI + ".cpu");
+        row("start-up wall: java -version (floor)", "", floorWall, floorWall);
+        row("start-up wall: bin/kata-pinning --json cpuset 0-1", "", cliWall, floorWall);
+        row("start-up CPU: java -version (floor)", "", floorCpu, floorCpu);
+        row("start-up CPU: bin/kata-pinning --json cpuset 0-1", "", cliCpu, floorCpu);
+        target("CLI start-up at most 0.25 s wall", cliWall.median() <= 250e6, format(cliWall.median()));
+        target("CLI start-up at most 0.35 s CPU", cliCpu.median() <= 350e6, format(cliCpu.median()));
     }
 
     private static double ratio(Stats s, Stats floor) {

@@ -21,9 +21,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -jar benchmarks.jar --c-peer PATH [--rounds R] [--quick]
- *      [--log-dir DIR] [--table FILE] [REGEX...]
+ *      [--log-dir DIR] [--table FILE] [--launcher bin/kata-pinning] [REGEX...]
  * </pre>
- * The regular expressions select JMH benchmarks as JMH's own command line does (default: all).
+ * The regular expressions select JMH benchmarks as JMH's own command line does (default: all);
+ * {@code Startup} selects the start-up rows, run when {@code --launcher} names the command.
  *
  * <p>The run is split into rounds (3 by default): each round runs the C peer a few times, then one
  * JMH fork of every selected benchmark. On a shared, noisy machine this spreads whatever else runs
@@ -55,6 +56,7 @@ public final class Suite {
         Path cPeer = null;
         Path logDir = Path.of(".");
         Path table = null;
+        Path launcher = null;
         int rounds = 3;
         boolean quick = false;
         List<String> includes = new ArrayList<>();
@@ -63,6 +65,7 @@ public final class Suite {
                 case "--c-peer" -> cPeer = Path.of(value(args, ++i));
                 case "--log-dir" -> logDir = Path.of(value(args, ++i));
                 case "--table" -> table = Path.of(value(args, ++i));
+                case "--launcher" -> launcher = Path.of(value(args, ++i));
                 case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
                 case "--quick" -> quick = true;
                 default -> includes.add(args[i]);
@@ -94,6 +97,11 @@ public final class Suite {
         if (includes.isEmpty() || includes.stream().anyMatch(regex -> "IdleClients".matches(".*" + regex + ".*"))) {
             System.out.println("idle clients: " + IdleClients.SANDBOXES + " sandboxes in a JVM of their own");
             report.idleClients(IdleClients.measureInOwnJvm());
+        }
+        if (launcher != null && (includes.isEmpty() || includes.stream().anyMatch(regex -> "Startup".matches(".*" + regex + ".*")))) {
+            int runs = quick ? 3 : 10 * rounds;
+            System.out.printf("start-up: %s against java -version, %d runs each, in turn%n", launcher, runs);
+            Startup.measure(report, launcher, Path.of(System.getProperty("java.home"), "bin", "java"), runs);
         }
         String text = machine() + "\n" + report.table();
         System.out.println();

@@ -322,6 +322,23 @@ public final class CpuSet implements Iterable<Integer> {
         return words.clone();
     }
 
+    /**
+     * Returns one word of the bitmask without copying it, for code that writes the set into a native
+     * {@code cpu_set_t} on every call: word {@code index} holds CPUs {@code 64 * index} to
+     * {@code 64 * index + 63}, CPU {@code c} at bit {@code c % 64}, as in {@link #toWords()}.
+     *
+     * @param index the word's index, from 0; past the highest CPU every word is 0
+     * @return the word, 0 for an index beyond the last CPU
+     * @throws IndexOutOfBoundsException if {@code index} is negative
+     * @since 0.2
+     */
+    public long word(int index) {
+        if (index < 0) {
+            throw new IndexOutOfBoundsException("negative word index " + index);
+        }
+        return index < words.length ? words[index] : 0L;
+    }
+
     /** {@return the CPU ids in ascending order} */
     @Override
     public PrimitiveIterator.OfInt iterator() {

@@ -65,7 +65,18 @@ class CpuSetProperties {
                 && (s.isEmpty() || (s.first() == sorted.getFirst() && s.last() == sorted.getLast()))
                 && s.equals(CpuSet.of(sorted))
                 && s.hashCode() == CpuSet.of(sorted).hashCode()
-                && s.equals(CpuSet.fromWords(s.toWords()));
+                && s.equals(CpuSet.fromWords(s.toWords()))
+                && wordsMatchToWords(s);
+    }
+
+    private static boolean wordsMatchToWords(CpuSet s) {
+        long[] words = s.toWords();
+        for (int w = 0; w <= words.length; w++) {
+            if (s.word(w) != (w < words.length ? words[w] : 0L)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Property

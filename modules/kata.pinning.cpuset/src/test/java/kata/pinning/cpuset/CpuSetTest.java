@@ -69,6 +69,17 @@ class CpuSetTest {
     }
 
     @Test
+    void wordReadsTheMaskInPlaceAndIsZeroPastTheLastCpu() {
+        CpuSet s = CpuSet.of(0, 63, 64, 129);
+        assertEquals(0x8000_0000_0000_0001L, s.word(0));
+        assertEquals(2L, s.word(2));
+        assertEquals(0L, s.word(3));
+        assertEquals(0L, CpuSet.empty().word(0));
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> s.word(-1));
+        assertEquals("negative word index -1", e.getMessage());
+    }
+
+    @Test
     void wordsBeyondTheBoundAreRejected() {
         long[] words = new long[129];
         words[128] = 1;

@@ -8,6 +8,7 @@ import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
+import kata.pinning.cpuset.CpuSet;
 
 /**
  * The native memory of one thread's affinity calls: the errno capture state, then the mask.
@@ -77,16 +78,16 @@ final class CallBuffer {
     }
 
     /**
-     * Writes {@code cpus} as the first words of the mask and zeroes the rest up to {@code words}, so
-     * no bit of an earlier, wider mask is sent again.
+     * Writes the first {@code words} words of {@code cpus} into the mask, zeros past its highest CPU,
+     * so no bit of an earlier, wider mask is sent again.
      *
-     * @param cpus the words to write, no more than {@code words}
+     * @param cpus the set to write; its highest CPU fits in {@code words}
      * @param words the size of the mask the call will pass; at most the capacity
      */
-    void writeMask(long[] cpus, int words) {
-        MemorySegment.copy(cpus, 0, mask, JAVA_LONG, 0, cpus.length);
-        for (int w = cpus.length; w < words; w++) {
-            mask.setAtIndex(JAVA_LONG, w, 0L);
+    void writeMask(CpuSet cpus, int words) {
+        MemorySegment mask = this.mask;
+        for (int w = 0; w < words; w++) {
+            mask.setAtIndex(JAVA_LONG, w, cpus.word(w));
         }
     }
 

@@ -104,10 +104,10 @@ public final class LinuxThreadAffinity implements ThreadAffinity {
         if (cpus.isEmpty()) {
             throw new IllegalArgumentException("cannot restrict thread " + tid + " to an empty CPU set");
         }
-        long[] cpuWords = cpus.toWords(); // CpuSet offers no copy-free way to its words
-        int words = Math.max(kernelWords, cpuWords.length);
+        // The set is written word by word into the thread's buffer: no array, no segment per call.
+        int words = Math.max(kernelWords, cpus.last() / Long.SIZE + 1);
         CallBuffer buffer = CallBuffer.ofCurrentThread(words);
-        buffer.writeMask(cpuWords, words);
+        buffer.writeMask(cpus, words);
         int errno = Libc.schedSetaffinity(buffer, tid, words);
         if (errno != 0) {
             throw failure("sched_setaffinity", errno, tid, cpus);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicReference;
+import kata.pinning.cpuset.CpuSet;
 import org.junit.jupiter.api.Test;
 
 /** The per-thread native memory of the affinity calls. */
@@ -49,9 +50,9 @@ class CallBufferTest {
     @Test
     void writingAShortMaskZeroesTheWordsOfAnEarlierWiderOne() {
         CallBuffer buffer = CallBuffer.ofCurrentThread(4);
-        buffer.writeMask(new long[] {-1L, -1L, -1L, -1L}, 4);
+        buffer.writeMask(CpuSet.range(0, 255), 4);
 
-        buffer.writeMask(new long[] {0b101L}, 4);
+        buffer.writeMask(CpuSet.of(0, 2), 4);
 
         assertArrayEquals(new long[] {0b101L, 0L, 0L, 0L}, buffer.readMask(4));
     }
