@@ -92,13 +92,16 @@ class StartupCacheLauncherTest {
     }
 
     @Test
-    void shortLivedJvmOptionsAreForEveryCommandButAgent() throws Exception {
+    void shortLivedJvmOptionsAreForEveryCommandButAgentWhichGetsABoundedOne() throws Exception {
         List<String> shortLived = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData");
+        List<String> bounded = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx64m",
+                "-Xss512k", "-XX:ReservedCodeCacheSize=32m");
 
         assertEquals(shortLived, jvmOptions(Map.of(), "--json", "cpuset", "0-1"));
         assertEquals(shortLived, jvmOptions(Map.of(), "--state", "agent", "container", "add", "c1"));
-        assertEquals(List.of(), jvmOptions(Map.of(), "--qmp", "/run/qmp.sock", "--json", "agent", "--help"));
-        assertEquals(List.of(), jvmOptions(Map.of(), "--vmm=qemu", "agent"));
+        assertEquals(shortLived, jvmOptions(Map.of(), "--vcpu-source", "agent", "inspect"));
+        assertEquals(bounded, jvmOptions(Map.of(), "--qmp", "/run/qmp.sock", "--json", "agent", "--help"));
+        assertEquals(bounded, jvmOptions(Map.of(), "--vmm=qemu", "agent"));
     }
 
     @Test
