@@ -73,8 +73,12 @@ class AgentLauncherTest {
     }
 
     private AgentProcess agent() throws Exception {
+        return agent(FAST);
+    }
+
+    private AgentProcess agent(List<String> intervals) throws Exception {
         return started(AgentProcess.start(List.of("--config", config.toString()),
-                concat(FAST, List.of("--bundle-dir", bundles.toString()))));
+                concat(intervals, List.of("--bundle-dir", bundles.toString()))));
     }
 
     private void annotate(String sandbox, boolean pinning) throws IOException {
@@ -154,7 +158,8 @@ class AgentLauncherTest {
         cgroups.sandbox("fought", CpuSet.of(0, 1), fought.pid());
         NamedThreads calm = standIn("cloud-hypervisor", List.of("vcpu0", "vcpu1"), "--api-socket", "/run/vc/vm/calm/clh-api.sock");
         Path calmCgroup = cgroups.sandbox("calm", CpuSet.of(0, 1), calm.pid());
-        AgentProcess agent = agent();
+        // A whole re-check, which sees an affinity changed under the agent, is every 30th: 3 s here.
+        AgentProcess agent = agent(List.of("--scan-interval", "200ms", "--recheck-interval", "100ms"));
         List<Integer> foughtVcpus = List.of(fought.tid("vcpu0"), fought.tid("vcpu1"));
         await(() -> affinities(fought.pid(), foughtVcpus).equals(Set.of(CpuSet.of(0), CpuSet.of(1))), "fought is pinned");
 

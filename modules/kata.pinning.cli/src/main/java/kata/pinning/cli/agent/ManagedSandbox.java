@@ -41,7 +41,7 @@ final class ManagedSandbox {
      * changed: the backstop that sees an affinity changed under the agent. The others read only
      * the cgroup file and the task list.
      */
-    static final int FULL_RECHECK_EVERY = 10;
+    static final int FULL_RECHECK_EVERY = 30;
 
     private final VmmProcess process;
     private final AgentContext context;
