@@ -53,6 +53,7 @@ final class Report {
         qmp("QmpBenchmark.", "QMP query-cpus-fast, QEMU", null);
         qmp("InstantQmpBenchmark.", "QMP query-cpus-fast, instant-reply peer", 1.15);
         threadNames();
+        kvmSource();
         pinning();
         idle();
         startup();
@@ -266,6 +267,41 @@ final class Report {
         }
         if (!ratios.isEmpty()) {
             target("vCPU threads by name at most 1.5x the bare comm reads at every N", met, String.join(", ", ratios));
+        }
+    }
+
+    /** The kvm source over a proc-shaped file tree, against the thread-name scan of the same tree. */
+    private void kvmSource() {
+        String prefix = "KvmSourceBenchmark.";
+        List<String> first = new ArrayList<>();
+        List<String> recheck = new ArrayList<>();
+        boolean recheckMet = true;
+        for (int n : vcpuCounts(prefix)) {
+            Stats names = stats.get(prefix + "threadNamesScan@" + n);
+            Stats kvm = stats.get(prefix + "kvmFirstScan@" + n);
+            Stats namesAgain = stats.get(prefix + "threadNamesRecheck@" + n);
+            Stats kvmAgain = stats.get(prefix + "kvmRecheck@" + n);
+            if (names == null || kvm == null || namesAgain == null || kvmAgain == null) {
+                continue;
+            }
+            row("kvm source, file tree: thread-name scan (floor)", n, names, names);
+            row("kvm source, file tree: kvm first scan", n, kvm, names);
+            row("kvm source, file tree: thread-name re-check (floor)", n, namesAgain, namesAgain);
+            row("kvm source, file tree: kvm re-check, nothing changed", n, kvmAgain, namesAgain);
+            recheckMet &= ratio(kvmAgain, namesAgain) <= 1.0;
+            first.add(ratioText(kvm, names) + " at " + n);
+            recheck.add(ratioText(kvmAgain, namesAgain) + " at " + n);
+        }
+        Stats kvm128 = stats.get(prefix + "kvmFirstScan@128");
+        Stats qmp128 = stats.get("QmpBenchmark.library@128");
+        if (kvm128 != null && qmp128 != null) {
+            target("kvm first scan at 128 vCPUs at most one QMP query-cpus-fast round trip at 128", ratio(kvm128, qmp128) <= 1.0,
+                    ratioText(kvm128, qmp128) + " (the tree on disk against a real QEMU's socket)");
+        }
+        if (!first.isEmpty()) {
+            targets.add("kvm first scan against the thread-name scan of the same tree (reported, no target): "
+                    + String.join(", ", first));
+            target("kvm re-check at most the thread-name re-check at every N", recheckMet, String.join(", ", recheck));
         }
     }
 
