@@ -17,7 +17,8 @@ import kata.pinning.cpuset.CpuSet;
 
 /**
  * Fuzzes the pure planner with random hosts (up to 4 nodes of up to 64 CPUs), unions, NUMA
- * mappings and vCPU reports (holes, shared and missing threads). Invariant: the placement
+ * mappings and vCPU reports (index holes, shared and missing threads; each index once, as QEMU
+ * reports a vCPU once). Invariant: the placement
  * properties of {@link PlacementProperties} hold for every plan, and the only exception is the
  * documented one, for a reset to an empty VMM affinity.
  */
@@ -69,8 +70,9 @@ class PlannerFuzzTest {
     private static List<VcpuThread> vcpus(FuzzedDataProvider data, int guestNodes) {
         List<VcpuThread> vcpus = new ArrayList<>();
         int count = data.consumeInt(0, 48);
+        int index = -1;
         for (int i = 0; i < count; i++) {
-            int index = data.consumeInt(0, 96);
+            index += data.consumeInt(1, 3);
             int thread = data.consumeInt(-1, 40);
             OptionalInt node = guestNodes > 0 && data.consumeBoolean()
                     ? OptionalInt.of(data.consumeInt(0, guestNodes)) : OptionalInt.empty();
