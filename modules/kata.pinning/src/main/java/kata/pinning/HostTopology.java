@@ -43,7 +43,7 @@ public final class HostTopology {
      * @param sysfsRoot where sysfs is mounted, such as {@code /sys}
      * @return the topology
      * @throws IllegalArgumentException naming the file, if a file is missing, unreadable or not a
-     *     list, or a node lists a CPU that is not possible
+     *     list, or a node lists a CPU that is not possible or that another node lists
      */
     public static HostTopology load(Path sysfsRoot) {
         Objects.requireNonNull(sysfsRoot, "sysfsRoot");
@@ -61,6 +61,10 @@ public final class HostTopology {
             if (!possible.containsAll(cpus)) {
                 throw new IllegalArgumentException(cpulist + " lists CPUs " + cpus.difference(possible)
                         + ", which are not possible (" + possible + ")");
+            }
+            CpuSet shared = nodes.values().stream().reduce(CpuSet.empty(), CpuSet::union).intersection(cpus);
+            if (!shared.isEmpty()) {
+                throw new IllegalArgumentException(cpulist + " lists CPUs " + shared + " of another node");
             }
             nodes.put(id, cpus.intersection(online));
         }

@@ -108,8 +108,11 @@ public final class SnapshotJson {
             return new Persisted(new SandboxSettings(enabled, policy, defaults.numa(), defaults.defaultVcpus()),
                     legacy, Optional.of(pinState));
         }
-        SandboxSettings settings = new SandboxSettings(enabled, policy, numa(root),
-                Json.integer(root, "defaultVcpus", WHAT + ": defaultVcpus"));
+        int defaultVcpus = Json.integer(root, "defaultVcpus", WHAT + ": defaultVcpus");
+        if (defaultVcpus < 1) {
+            throw new IllegalArgumentException(WHAT + ": defaultVcpus must be at least 1, not " + defaultVcpus);
+        }
+        SandboxSettings settings = new SandboxSettings(enabled, policy, numa(root), defaultVcpus);
         Plan inForce = PlanJson.read(root.path("inForce"), WHAT + ": inForce");
         SandboxSnapshot snapshot = new SandboxSnapshot(legacy.containers(), vmStarted, legacy.vmmAffinity(),
                 PlanJson.read(root.path("desired"), WHAT + ": desired"), inForce, outcome(root),

@@ -25,11 +25,15 @@ public record CgroupPath(int ups, List<String> names) {
      *
      * @param text the path
      * @return the path
-     * @throws IllegalArgumentException if it is not absolute, or has {@code .} or {@code ..} after a name
+     * @throws IllegalArgumentException if it is not absolute, has {@code .} or {@code ..} after a name,
+     *     or holds a NUL, which no directory name can
      */
     public static CgroupPath parse(String text) {
         if (!text.startsWith("/")) {
             throw new IllegalArgumentException("cgroup path \"" + text + "\" is not absolute");
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("cgroup path \"" + text.replace('\0', '?') + "\" holds a NUL character");
         }
         int ups = 0;
         List<String> names = new ArrayList<>();

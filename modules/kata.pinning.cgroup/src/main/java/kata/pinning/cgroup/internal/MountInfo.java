@@ -3,6 +3,7 @@ package kata.pinning.cgroup.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,10 +66,14 @@ final class MountInfo {
                     + "\" (expected 6 fields, optional fields, \"-\", fstype, source, super options)",
                     source, line, null);
         }
-        return new Mount(
-                unescape(fields[3]),
-                Path.of(unescape(fields[4])),
-                fields[separator + 1],
+        Path mountPoint;
+        try {
+            mountPoint = Path.of(unescape(fields[4]));
+        } catch (InvalidPathException e) { // an escaped NUL
+            throw new CgroupException("malformed line in " + source + ": \"" + line + "\" (mount point "
+                    + e.getMessage() + ")", source, line, e);
+        }
+        return new Mount(unescape(fields[3]), mountPoint, fields[separator + 1],
                 Arrays.asList(fields[separator + 3].split(",")));
     }
 

@@ -50,14 +50,14 @@ public final class TaskCgroups {
         boolean unified = v1.isEmpty();
         String rendered = v1.or(() -> line(lines, false)).orElseThrow(() -> new CgroupException(
                 cgroupFile + " lists no cpuset controller and no cgroup v2 path", cgroupFile, lines.strip(), null));
-        CgroupPath path = CgroupPath.parse(rendered);
+        CgroupPath path = parse(rendered, cgroupFile);
         List<Mount> mounts = MountInfo.read(mountinfo(procRoot));
         for (Mount mount : mounts) {
             if (unified ? !mount.isV2() : !mount.isV1Cpuset()) {
                 continue;
             }
             Path hierarchy = onHost(mount.mountPoint(), sysfsRoot);
-            CgroupPath root = CgroupPath.parse(mount.root());
+            CgroupPath root = parse(mount.root(), mountinfo(procRoot));
             Optional<List<String>> below = path.below(root, root.ups() > path.ups()
                     ? namespaceRoot(procRoot, hierarchy, root.ups(), unified) : Optional.empty());
             if (below.isPresent()) {
@@ -71,6 +71,15 @@ public final class TaskCgroups {
         throw new CgroupException("no " + (unified ? "cgroup2 mount" : "cgroup v1 cpuset hierarchy") + " in "
                 + mountinfo(procRoot) + " holds the cgroup " + rendered + " of task " + tid + " of process " + pid,
                 cgroupFile, rendered, null);
+    }
+
+    /** A cgroup path as a file renders it; one that is not a path becomes an error naming the file. */
+    private static CgroupPath parse(String rendered, Path file) {
+        try {
+            return CgroupPath.parse(rendered);
+        } catch (IllegalArgumentException e) {
+            throw new CgroupException(file + ": " + e.getMessage(), file, rendered, e);
+        }
     }
 
     /** The path of the cpuset hierarchy (v1) or of the unified hierarchy (v2) in a cgroup file's lines. */
