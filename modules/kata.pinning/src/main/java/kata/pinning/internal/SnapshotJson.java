@@ -108,11 +108,12 @@ public final class SnapshotJson {
             return new Persisted(new SandboxSettings(enabled, policy, defaults.numa(), defaults.defaultVcpus()),
                     legacy, Optional.of(pinState));
         }
+        var numa = numa(root); // the fields in the order they are written, so that the first bad one is named
         int defaultVcpus = Json.integer(root, "defaultVcpus", WHAT + ": defaultVcpus");
         if (defaultVcpus < 1) {
             throw new IllegalArgumentException(WHAT + ": defaultVcpus must be at least 1, not " + defaultVcpus);
         }
-        SandboxSettings settings = new SandboxSettings(enabled, policy, numa(root), defaultVcpus);
+        SandboxSettings settings = new SandboxSettings(enabled, policy, numa, defaultVcpus);
         Plan inForce = PlanJson.read(root.path("inForce"), WHAT + ": inForce");
         SandboxSnapshot snapshot = new SandboxSnapshot(legacy.containers(), vmStarted, legacy.vmmAffinity(),
                 PlanJson.read(root.path("desired"), WHAT + ": desired"), inForce, outcome(root),
