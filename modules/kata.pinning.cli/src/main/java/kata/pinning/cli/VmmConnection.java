@@ -14,8 +14,8 @@ import picocli.CommandLine;
 /**
  * The VMM that {@code --vmm}, {@code --qmp}, {@code --pid}, {@code --proc} and {@code --vcpu-source}
  * name, for one invocation, or for one VMM process of the node agent. {@code auto} takes QMP when a
- * socket is given (QEMU only), else the vCPU threads' names when the VMM has them, else the kernel's
- * {@code kvm-vcpu} fds; an explicit source is that one or an error. Close it to disconnect from QMP.
+ * socket is given (QEMU only; its failure is the error), else the vCPU threads' names when the VMM
+ * has them, else the kernel's {@code kvm-vcpu} fds; an explicit source is that one or an error. Close it to disconnect from QMP.
  */
 public final class VmmConnection implements AutoCloseable {
 
@@ -75,14 +75,10 @@ public final class VmmConnection implements AutoCloseable {
     }
 
     private static VmmConnection firstThatWorks(VmmKind kind, int pid, Path qmp, Path proc) throws IOException {
-        List<String> tried = new ArrayList<>();
         if (qmp != null) {
-            try {
-                return chosen(overQmp(pid, qmp), "--qmp is given");
-            } catch (IOException e) {
-                tried.add("qmp: " + e.getMessage());
-            }
+            return chosen(overQmp(pid, qmp), "--qmp is given"); // the socket asked for, or its error
         }
+        List<String> tried = new ArrayList<>();
         try {
             return chosen(byName(kind, pid, proc), "its vCPU threads are named");
         } catch (IOException e) {
